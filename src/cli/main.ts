@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * The `sagebox` command.
+ *
+ * @example
+ *   sagebox serve --port 0 --data-dir /tmp/sb
+ *   # sagebox listening on http://127.0.0.1:41234
+ */
+import { Command, Option } from 'commander';
+import { startSagebox } from '../app.js';
+import { ConfigError, resolveConfig, type ConfigFlags } from '../config.js';
+
+/** Builds the command tree. */
+function buildProgram(): Command {
+  const program = new Command('sagebox').description('The Amazon SageMaker API on your own machine.');
+
+  program
+    .command('serve')
+    .description('Start the sagebox server (flags override SAGEBOX_* environment variables).')
+    .option('--host <host>', 'interface to listen on (SAGEBOX_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'TCP port, 0 picks a free one (SAGEBOX_PORT, default 8086)')
+    .option('--data-dir <dir>', 'where state is kept (SAGEBOX_DATA_DIR, default ./.sagebox)')
+    .addOption(new Option('--auth <mode>', 'SigV4 checking (SAGEBOX_AUTH, default parse)').choices(['off', 'parse', 'verify']))
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (SAGEBOX_LOG_LEVEL, default info)')
+    .action(async (flags: ConfigFlags) => {
+      await serve(flags);
+    });
+
+  return program;
+}
+
+async function serve(flags: ConfigFlags): Promise<void> {
+  let config;
+  try {
+    config = resolveConfig(flags);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`sagebox: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const box = await startSagebox(config);
+  process.stdout.write(`sagebox listening on ${box.url}\n`);
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      // A second signal while closing: the user means it.
+      process.stderr.write(`sagebox: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    closing = true;
+    box.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`sagebox: error while closing: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+await buildProgram().parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`sagebox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

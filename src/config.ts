@@ -1,0 +1,142 @@
+/**
+ * sagebox's configuration: command-line flags over environment variables over defaults.
+ * Every value is checked here, once, so the rest of the code can trust it.
+ */
+import path from 'node:path';
+import { DEFAULT_AUTH, type AuthConfig, type AuthMode, type CredentialConfig } from './aws/sigv4.js';
+
+/** pino's level names. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/**
+ * Everything `sagebox serve` needs.
+ *
+ * @example
+ *   const config: SageboxConfig = {
+ *     host: '127.0.0.1', port: 8086, dataDir: '/home/me/project/.sagebox', logLevel: 'info',
+ *     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
+ *   };
+ */
+export interface SageboxConfig {
+  /** Interface to listen on; default `127.0.0.1` (nothing outside the machine). */
+  host: string;
+  /** TCP port; default 8086; `0` picks a free one. */
+  port: number;
+  /** Absolute path of the data directory; default `./.sagebox` in the working directory. */
+  dataDir: string;
+  auth: AuthConfig;
+  logLevel: LogLevel;
+}
+
+/** Flags as the CLI hands them over (strings, all optional). */
+export interface ConfigFlags {
+  host?: string;
+  port?: string | number;
+  dataDir?: string;
+  auth?: string;
+  logLevel?: string;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8086;
+export const DEFAULT_DATA_DIR = '.sagebox';
+
+const AUTH_MODES: readonly AuthMode[] = ['off', 'parse', 'verify'];
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** A configuration value sagebox cannot use; the message says which and why. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Builds the configuration from flags over the environment.
+ *
+ * Environment: `SAGEBOX_HOST`, `SAGEBOX_PORT`, `SAGEBOX_DATA_DIR`, `SAGEBOX_AUTH`
+ * (`off|parse|verify`), `SAGEBOX_CREDENTIALS` (`AKID:SECRET[:ACCOUNT],...`),
+ * `SAGEBOX_ACCOUNT_ID` (default account, 12 digits), `SAGEBOX_REGION`, `SAGEBOX_LOG_LEVEL`.
+ *
+ * @example
+ *   resolveConfig({ port: '0' }, { SAGEBOX_AUTH: 'verify', SAGEBOX_CREDENTIALS: 'AKID:secret:123456789012' })
+ *   // { host: '127.0.0.1', port: 0, dataDir: '<cwd>/.sagebox', logLevel: 'info',
+ *   //   auth: { mode: 'verify', credentials: [{ accessKeyId: 'AKID', ... }], ... } }
+ * @throws ConfigError naming the bad value.
+ */
+export function resolveConfig(
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): SageboxConfig {
+  const pick = (flag: string | number | undefined, name: string): string | undefined => {
+    if (flag !== undefined) return String(flag);
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const host = pick(flags.host, 'SAGEBOX_HOST') ?? DEFAULT_HOST;
+  const port = parsePort(pick(flags.port, 'SAGEBOX_PORT'));
+  const dataDir = path.resolve(cwd, pick(flags.dataDir, 'SAGEBOX_DATA_DIR') ?? DEFAULT_DATA_DIR);
+  const logLevel = oneOf(pick(flags.logLevel, 'SAGEBOX_LOG_LEVEL') ?? 'info', LOG_LEVELS, 'log level (--log-level / SAGEBOX_LOG_LEVEL)');
+
+  const mode = oneOf(pick(flags.auth, 'SAGEBOX_AUTH') ?? DEFAULT_AUTH.mode, AUTH_MODES, 'auth mode (--auth / SAGEBOX_AUTH)');
+  const defaultAccountId = env.SAGEBOX_ACCOUNT_ID || DEFAULT_AUTH.defaultAccountId;
+  if (!ACCOUNT_ID.test(defaultAccountId)) {
+    throw new ConfigError(`SAGEBOX_ACCOUNT_ID must be 12 digits, got '${defaultAccountId}'.`);
+  }
+  const defaultRegion = env.SAGEBOX_REGION || DEFAULT_AUTH.defaultRegion;
+  if (!REGION.test(defaultRegion)) {
+    throw new ConfigError(`SAGEBOX_REGION must look like an AWS region (e.g. us-east-1), got '${defaultRegion}'.`);
+  }
+  const credentials = parseCredentials(env.SAGEBOX_CREDENTIALS ?? '');
+  if (mode === 'verify' && credentials.length === 0) {
+    throw new ConfigError('Auth mode verify needs at least one key pair in SAGEBOX_CREDENTIALS (AKID:SECRET[:ACCOUNT],...).');
+  }
+  return { host, port, dataDir, logLevel, auth: { mode, defaultAccountId, defaultRegion, credentials } };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`Port (--port / SAGEBOX_PORT) must be an integer from 0 to 65535 (0 picks a free port), got '${value}'.`);
+  }
+  return port;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`Unknown ${what} '${value}': use one of ${allowed.join(', ')}.`);
+}
+
+/**
+ * `AKID:SECRET[:ACCOUNT],...` → key pairs. Secrets are base64-like and never contain `:` or `,`.
+ *
+ * @example
+ *   parseCredentials('AKID1:s1,AKID2:s2:123456789012')
+ */
+export function parseCredentials(spec: string): CredentialConfig[] {
+  const credentials: CredentialConfig[] = [];
+  const seen = new Set<string>();
+  for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const parts = entry.split(':');
+    const [accessKeyId, secretAccessKey, accountId] = parts;
+    if (parts.length < 2 || parts.length > 3 || !accessKeyId || !secretAccessKey) {
+      throw new ConfigError(`SAGEBOX_CREDENTIALS entry '${redact(entry)}' is not AKID:SECRET[:ACCOUNT].`);
+    }
+    if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
+      throw new ConfigError(`SAGEBOX_CREDENTIALS entry for ${accessKeyId}: account must be 12 digits, got '${accountId}'.`);
+    }
+    if (seen.has(accessKeyId)) throw new ConfigError(`SAGEBOX_CREDENTIALS lists access key ${accessKeyId} twice.`);
+    seen.add(accessKeyId);
+    credentials.push(accountId === undefined ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, accountId });
+  }
+  return credentials;
+}
+
+/** Keeps secrets out of error messages: shows the key id only. */
+function redact(entry: string): string {
+  const [id] = entry.split(':');
+  return entry.includes(':') ? `${id}:***` : entry;
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, parseCredentials, resolveConfig } from '../src/config.js';
+
+test('defaults: 127.0.0.1:8086, ./.sagebox, parse auth, info logs', () => {
+  const config = resolveConfig({}, {}, '/work/project');
+  assert.deepEqual(config, {
+    host: '127.0.0.1',
+    port: 8086,
+    dataDir: '/work/project/.sagebox',
+    logLevel: 'info',
+    auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
+  });
+});
+
+test('environment values are used, and flags win over them', () => {
+  const env = {
+    SAGEBOX_HOST: '0.0.0.0',
+    SAGEBOX_PORT: '9000',
+    SAGEBOX_DATA_DIR: 'state',
+    SAGEBOX_AUTH: 'verify',
+    SAGEBOX_CREDENTIALS: 'AKID1:s1, AKID2:s/2+x:123456789012',
+    SAGEBOX_ACCOUNT_ID: '111111111111',
+    SAGEBOX_REGION: 'eu-west-1',
+    SAGEBOX_LOG_LEVEL: 'debug',
+  };
+  const fromEnv = resolveConfig({}, env, '/p');
+  assert.equal(fromEnv.host, '0.0.0.0');
+  assert.equal(fromEnv.port, 9000);
+  assert.equal(fromEnv.dataDir, '/p/state');
+  assert.equal(fromEnv.logLevel, 'debug');
+  assert.deepEqual(fromEnv.auth, {
+    mode: 'verify',
+    defaultAccountId: '111111111111',
+    defaultRegion: 'eu-west-1',
+    credentials: [
+      { accessKeyId: 'AKID1', secretAccessKey: 's1' },
+      { accessKeyId: 'AKID2', secretAccessKey: 's/2+x', accountId: '123456789012' },
+    ],
+  });
+  const fromFlags = resolveConfig({ host: '::1', port: '0', dataDir: '/abs', auth: 'off', logLevel: 'warn' }, env, '/p');
+  assert.equal(fromFlags.host, '::1');
+  assert.equal(fromFlags.port, 0);
+  assert.equal(fromFlags.dataDir, '/abs');
+  assert.equal(fromFlags.auth.mode, 'off');
+  assert.equal(fromFlags.logLevel, 'warn');
+});
+
+test('bad values are rejected with a message naming them', () => {
+  const cases: Array<[Parameters<typeof resolveConfig>[0], NodeJS.ProcessEnv, RegExp]> = [
+    [{ port: 'abc' }, {}, /Port .* got 'abc'/],
+    [{ port: '-1' }, {}, /Port/],
+    [{}, { SAGEBOX_PORT: '65536' }, /Port .* got '65536'/],
+    [{ auth: 'strict' }, {}, /Unknown auth mode .* 'strict': use one of off, parse, verify/],
+    [{ logLevel: 'loud' }, {}, /Unknown log level .* 'loud'/],
+    [{}, { SAGEBOX_ACCOUNT_ID: '123' }, /SAGEBOX_ACCOUNT_ID must be 12 digits/],
+    [{}, { SAGEBOX_REGION: 'mars' }, /SAGEBOX_REGION/],
+    [{ auth: 'verify' }, {}, /verify needs at least one key pair/],
+    [{}, { SAGEBOX_CREDENTIALS: 'AKID:secret:12' }, /account must be 12 digits/],
+    [{}, { SAGEBOX_CREDENTIALS: 'AKID' }, /not AKID:SECRET\[:ACCOUNT\]/],
+    [{}, { SAGEBOX_CREDENTIALS: 'A:s,A:t' }, /twice/],
+  ];
+  for (const [flags, env, message] of cases) {
+    assert.throws(() => resolveConfig(flags, env, '/p'), (e: unknown) => e instanceof ConfigError && message.test(e.message), message.source);
+  }
+});
+
+test('a bad credentials entry does not echo the secret', () => {
+  assert.throws(() => parseCredentials('AKID:topsecret:x:y'), (e: unknown) => e instanceof ConfigError && !e.message.includes('topsecret'));
+});
