@@ -1,0 +1,60 @@
+/**
+ * Wires sagebox together: the store, the SageMaker providers behind the generated
+ * validation, and the HTTP server. The CLI and the tests start sagebox through here.
+ */
+import { pino } from 'pino';
+import type { SageboxConfig } from './config.js';
+import { createHttpServer } from './aws/server.js';
+import { openStore } from './store/database.js';
+import { createSageMakerService } from './sagemaker/service.js';
+import { createRegistryHandlers } from './sagemaker/registry/index.js';
+import { createTagHandlers } from './sagemaker/tags/index.js';
+
+/** A running sagebox. */
+export interface RunningSagebox {
+  /** e.g. `http://127.0.0.1:8086`. */
+  url: string;
+  port: number;
+  host: string;
+  /** Stops accepting requests, finishes those in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts sagebox with the given configuration.
+ *
+ * @example
+ *   const box = await startSagebox(resolveConfig({ port: 0 }));
+ *   console.log(box.url);
+ *   await box.close();
+ */
+export async function startSagebox(config: SageboxConfig): Promise<RunningSagebox> {
+  // Logs go to stderr so stdout carries only what the CLI prints (the listening line).
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const store = await openStore({ dataDir: config.dataDir });
+  const sagemaker = createSageMakerService({
+    ...createRegistryHandlers(store),
+    ...createTagHandlers(store),
+  });
+  const app = createHttpServer({ services: [sagemaker], auth: config.auth, logger });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, dataDir: config.dataDir, auth: config.auth.mode }, 'sagebox started');
+  return {
+    url,
+    port,
+    host,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}

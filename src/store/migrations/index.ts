@@ -1,0 +1,20 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import { registryMigration } from './001_registry.js';
+
+/**
+ * Every migration, by its numbered name. A static map rather than a folder
+ * scan: the sources are compiled (and may be bundled), so the migrator must
+ * not depend on the file layout at run time. Add new ones with the next
+ * number; never edit one that has shipped.
+ */
+export function allMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '001_registry': registryMigration(dialect),
+  };
+}
+
+/** The `MigrationProvider` Kysely's `Migrator` reads. */
+export function staticMigrationProvider(dialect: StoreDialect): MigrationProvider {
+  return { getMigrations: async () => allMigrations(dialect) };
+}
