@@ -8,6 +8,7 @@ import { createHttpServer } from './aws/server.js';
 import { openStore } from './store/database.js';
 import { createSageMakerService } from './sagemaker/service.js';
 import { createRegistryHandlers } from './sagemaker/registry/index.js';
+import { createHubHandlers } from './sagemaker/hub/index.js';
 import { createTagHandlers } from './sagemaker/tags/index.js';
 
 /** A running sagebox. */
@@ -34,6 +35,7 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const store = await openStore({ dataDir: config.dataDir });
   const sagemaker = createSageMakerService({
     ...createRegistryHandlers(store),
+    ...createHubHandlers(store),
     ...createTagHandlers(store),
   });
   const app = createHttpServer({ services: [sagemaker], auth: config.auth, logger });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openStore, SQLITE_FILE } from '../../src/store/database.js';
+import { allMigrations } from '../../src/store/migrations/index.js';
 import { isUniqueViolation } from '../../src/store/errors.js';
 import { createRegistryHandlers } from '../../src/sagemaker/registry/index.js';
 import { createTagHandlers } from '../../src/sagemaker/tags/index.js';
@@ -28,7 +29,7 @@ describe('openStore', () => {
       assert.equal(Number(await pragma('foreign_keys')), 1);
       assert.ok(Number(await pragma('busy_timeout')) >= 1000);
       const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
-      assert.deepEqual(migrations.rows.map((r) => r.name), ['001_registry']);
+      assert.deepEqual(migrations.rows.map((r) => r.name), Object.keys(allMigrations('sqlite')).sort());
     } finally {
       await store.close();
     }

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { registryMigration } from './001_registry.js';
+import { hubMigration } from './002_hub.js';
 
 /**
  * Every migration, by its numbered name. A static map rather than a folder
@@ -11,6 +12,7 @@ import { registryMigration } from './001_registry.js';
 export function allMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '001_registry': registryMigration(dialect),
+    '002_hub': hubMigration(dialect),
   };
 }
 
