@@ -21,6 +21,7 @@ export interface Benchmark {
 /** Name → loader. Keep in the order `npm run bench` runs them. */
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   registry: () => import('./registry.js'),
+  'training-overhead': () => import('./training-overhead.js'),
   // 'lora-step': () => import('./llm/lora-step.js'),
 };
 
