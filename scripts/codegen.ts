@@ -4,7 +4,7 @@
  *   npx tsx scripts/codegen.ts [path/to/service-2.json]
  *
  * Default model path: ../shared/aws-models/sagemaker/2017-07-24/service-2.json.
- * Writes src/aws/generated/sagemaker/{shapes,types,operations}.ts for the operations
+ * Writes src/aws/generated/sagemaker/{shapes,types,operations,errors}.ts for the operations
  * listed in scripts/operations.json and every shape they reach. Documentation
  * strings are dropped, so the committed output needs nothing from ../shared.
  * Re-running on the same model is byte-for-byte stable (a test checks it).
@@ -172,6 +172,22 @@ export function renderOperations(model: BotocoreModel, operations: string[]): st
   );
 }
 
+/** One class per modeled exception the served operations can raise, plus ValidationException (not modeled, but the service's most common answer). */
+export function renderErrors(model: BotocoreModel, shapeNames: string[]): string {
+  const codes = [...shapeNames.filter((n) => model.shapes[n]!.exception), 'ValidationException'].sort();
+  const classes = codes.map(
+    (code) =>
+      `/** \`${code}\` (HTTP 400). */\nexport class ${code}Error extends ServiceError {\n  constructor(message: string) {\n    super('${code}', message);\n  }\n}`,
+  );
+  return (
+    HEADER +
+    "import { ServiceError } from '../../aws-error.js';\n\n" +
+    `/** Every error code the served operations answer with. */\nexport const errorCodes = ${JSON.stringify(codes)} as const;\nexport type ErrorCode = (typeof errorCodes)[number];\n\n` +
+    classes.join('\n\n') +
+    '\n'
+  );
+}
+
 function main(): void {
   const modelPath = resolve(process.argv[2] ?? join(root, '../shared/aws-models/sagemaker/2017-07-24/service-2.json'));
   const model = JSON.parse(readFileSync(modelPath, 'utf8')) as BotocoreModel;
@@ -182,6 +198,7 @@ function main(): void {
   writeFileSync(join(outDir, 'shapes.ts'), renderShapes(model, shapeNames));
   writeFileSync(join(outDir, 'types.ts'), renderTypes(model, shapeNames));
   writeFileSync(join(outDir, 'operations.ts'), renderOperations(model, operations));
+  writeFileSync(join(outDir, 'errors.ts'), renderErrors(model, shapeNames));
   console.log(`generated ${operations.length} operations, ${shapeNames.length} shapes into ${outDir}`);
 }
 
