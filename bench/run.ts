@@ -22,6 +22,7 @@ export interface Benchmark {
 const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   registry: () => import('./registry.js'),
   'training-overhead': () => import('./training-overhead.js'),
+  'training-api': () => import('./training-api.js'),
   // 'lora-step': () => import('./llm/lora-step.js'),
 };
 

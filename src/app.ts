@@ -10,6 +10,8 @@ import { createSageMakerService } from './sagemaker/service.js';
 import { createRegistryHandlers } from './sagemaker/registry/index.js';
 import { createHubHandlers } from './sagemaker/hub/index.js';
 import { createTagHandlers } from './sagemaker/tags/index.js';
+import { setUpTraining } from './sagemaker/training/setup.js';
+import { createLogsService } from './logs/service.js';
 
 /** A running sagebox. */
 export interface RunningSagebox {
@@ -33,12 +35,14 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   // Logs go to stderr so stdout carries only what the CLI prints (the listening line).
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const store = await openStore({ dataDir: config.dataDir });
+  const training = setUpTraining({ store, dataDir: config.dataDir, jobs: config.jobs, logger });
   const sagemaker = createSageMakerService({
     ...createRegistryHandlers(store),
     ...createHubHandlers(store),
     ...createTagHandlers(store),
+    ...training.handlers,
   });
-  const app = createHttpServer({ services: [sagemaker], auth: config.auth, logger });
+  const app = createHttpServer({ services: [sagemaker, createLogsService(store)], auth: config.auth, logger });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -49,6 +53,8 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Jobs start (and a crashed predecessor's jobs are recovered) once the API answers.
+  await training.engine.start();
   logger.info({ url, dataDir: config.dataDir, auth: config.auth.mode }, 'sagebox started');
   return {
     url,
@@ -56,6 +62,8 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
     host,
     async close() {
       await app.close();
+      // Running jobs are stopped and requeued (they start again on the next start).
+      await training.engine.stop();
       await store.close();
     },
   };

@@ -15,6 +15,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  *   const config: SageboxConfig = {
  *     host: '127.0.0.1', port: 8086, dataDir: '/home/me/project/.sagebox', logLevel: 'info',
  *     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
+ *     jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100000 },
  *   };
  */
 export interface SageboxConfig {
@@ -26,6 +27,23 @@ export interface SageboxConfig {
   dataDir: string;
   auth: AuthConfig;
   logLevel: LogLevel;
+  jobs: JobsConfig;
+}
+
+/**
+ * How training jobs run.
+ *
+ * @example { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100000 }
+ */
+export interface JobsConfig {
+  /** `SAGEBOX_MAX_CONCURRENT_JOBS` (1–256, default 2): jobs running at once; the rest wait as Pending. */
+  maxConcurrentJobs: number;
+  /** `SAGEBOX_STOP_GRACE_SECONDS` (0–3600, default 120): SIGTERM → SIGKILL grace on stop (`docker stop -t`). */
+  stopGraceSeconds: number;
+  /** `SAGEBOX_SANDBOX` (`auto` default: bubblewrap when usable; `required`; `off`: plain processes). */
+  sandbox: 'auto' | 'required' | 'off';
+  /** `SAGEBOX_MAX_LOG_EVENTS` (100–10000000, default 100000): log lines kept per job attempt. */
+  maxLogEvents: number;
 }
 
 /** Flags as the CLI hands them over (strings, all optional). */
@@ -93,7 +111,26 @@ export function resolveConfig(
   if (mode === 'verify' && credentials.length === 0) {
     throw new ConfigError('Auth mode verify needs at least one key pair in SAGEBOX_CREDENTIALS (AKID:SECRET[:ACCOUNT],...).');
   }
-  return { host, port, dataDir, logLevel, auth: { mode, defaultAccountId, defaultRegion, credentials } };
+  return { host, port, dataDir, logLevel, auth: { mode, defaultAccountId, defaultRegion, credentials }, jobs: resolveJobsConfig(env) };
+}
+
+/** The `jobs` section from `SAGEBOX_MAX_CONCURRENT_JOBS`, `SAGEBOX_STOP_GRACE_SECONDS`, `SAGEBOX_SANDBOX`, `SAGEBOX_MAX_LOG_EVENTS`. */
+export function resolveJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${raw}'.`);
+    }
+    return value;
+  };
+  return {
+    maxConcurrentJobs: int('SAGEBOX_MAX_CONCURRENT_JOBS', 2, 1, 256),
+    stopGraceSeconds: int('SAGEBOX_STOP_GRACE_SECONDS', 120, 0, 3600),
+    sandbox: oneOf(env.SAGEBOX_SANDBOX || 'auto', ['auto', 'required', 'off'] as const, 'sandbox mode (SAGEBOX_SANDBOX)'),
+    maxLogEvents: int('SAGEBOX_MAX_LOG_EVENTS', 100_000, 100, 10_000_000),
+  };
 }
 
 function parsePort(value: string | undefined): number {

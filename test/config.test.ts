@@ -10,7 +10,16 @@ test('defaults: 127.0.0.1:8086, ./.sagebox, parse auth, info logs', () => {
     dataDir: '/work/project/.sagebox',
     logLevel: 'info',
     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
+    jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100_000 },
   });
+});
+
+test('jobs: SAGEBOX_MAX_CONCURRENT_JOBS, SAGEBOX_STOP_GRACE_SECONDS, SAGEBOX_SANDBOX, SAGEBOX_MAX_LOG_EVENTS', () => {
+  const config = resolveConfig({}, { SAGEBOX_MAX_CONCURRENT_JOBS: '4', SAGEBOX_STOP_GRACE_SECONDS: '5', SAGEBOX_SANDBOX: 'off', SAGEBOX_MAX_LOG_EVENTS: '1000' }, '/p');
+  assert.deepEqual(config.jobs, { maxConcurrentJobs: 4, stopGraceSeconds: 5, sandbox: 'off', maxLogEvents: 1000 });
+  assert.throws(() => resolveConfig({}, { SAGEBOX_MAX_CONCURRENT_JOBS: '0' }), /SAGEBOX_MAX_CONCURRENT_JOBS must be an integer from 1 to 256, got '0'/);
+  assert.throws(() => resolveConfig({}, { SAGEBOX_STOP_GRACE_SECONDS: 'soon' }), /SAGEBOX_STOP_GRACE_SECONDS/);
+  assert.throws(() => resolveConfig({}, { SAGEBOX_SANDBOX: 'docker' }), /Unknown sandbox mode \(SAGEBOX_SANDBOX\) 'docker'/);
 });
 
 test('environment values are used, and flags win over them', () => {

@@ -5,10 +5,13 @@
  * @example
  *   sagebox serve --port 0 --data-dir /tmp/sb
  *   # sagebox listening on http://127.0.0.1:41234
+ *   sagebox logs my-training-job --follow --url http://127.0.0.1:41234
  */
 import { Command, Option } from 'commander';
 import { startSagebox } from '../app.js';
 import { ConfigError, resolveConfig, type ConfigFlags } from '../config.js';
+import { AwsCallError, awsEnv } from './aws-call.js';
+import { printJobLogs } from './logs.js';
 
 /** Builds the command tree. */
 function buildProgram(): Command {
@@ -24,6 +27,24 @@ function buildProgram(): Command {
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (SAGEBOX_LOG_LEVEL, default info)')
     .action(async (flags: ConfigFlags) => {
       await serve(flags);
+    });
+
+  program
+    .command('logs')
+    .description("Print a training job's log from a running sagebox (AWS_ACCESS_KEY_ID picks the account, as with the AWS CLI).")
+    .argument('<job>', 'training job name')
+    .option('-f, --follow', 'keep printing new lines until the job ends')
+    .option('--url <url>', 'sagebox endpoint (SAGEBOX_URL, AWS_ENDPOINT_URL, default http://127.0.0.1:8086)')
+    .action(async (job: string, flags: { follow?: boolean; url?: string }) => {
+      const url = flags.url ?? process.env.SAGEBOX_URL ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:8086';
+      try {
+        const status = await printJobLogs(job, { url, ...awsEnv(), follow: flags.follow === true });
+        if (flags.follow && status !== 'Completed') process.exitCode = 1;
+      } catch (error) {
+        const message = error instanceof AwsCallError ? error.message : `cannot reach sagebox at ${url}: ${(error as Error).message}`;
+        process.stderr.write(`sagebox logs: ${message}\n`);
+        process.exit(2);
+      }
     });
 
   return program;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { LogEventTable, LogStreamTable, TrainingJobTable, TrainingMetricTable, WorkItemTable } from './schema-training.js';
 
 /**
  * The Kysely table types of the sagebox store. Every resource row carries
@@ -18,6 +19,11 @@ export interface Database {
   model_packages: ModelPackageTable;
   model_package_update_tokens: ModelPackageUpdateTokenTable;
   tags: TagTable;
+  work_items: WorkItemTable;
+  training_jobs: TrainingJobTable;
+  training_metrics: TrainingMetricTable;
+  log_streams: LogStreamTable;
+  log_events: LogEventTable;
 }
 
 /** One model package group (a registry "model group"). */

@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { StoreDialect } from '../dialect.js';
 import { registryMigration } from './001_registry.js';
 import { hubMigration } from './002_hub.js';
+import { engineMigration } from './003_engine.js';
+import { trainingMigration } from './004_training.js';
 
 /**
  * Every migration, by its numbered name. A static map rather than a folder
@@ -13,6 +15,8 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
   return {
     '001_registry': registryMigration(dialect),
     '002_hub': hubMigration(dialect),
+    '003_engine': engineMigration(dialect),
+    '004_training': trainingMigration(dialect),
   };
 }
 
