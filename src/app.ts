@@ -11,6 +11,8 @@ import { createRegistryHandlers } from './sagemaker/registry/index.js';
 import { createHubHandlers } from './sagemaker/hub/index.js';
 import { createTagHandlers } from './sagemaker/tags/index.js';
 import { setUpTraining } from './sagemaker/training/setup.js';
+import { createAlgorithmHandlers, createAlgorithmResolver, trainingApiFromHandlers, withAlgorithm } from './sagemaker/algorithms/index.js';
+import { systemClock } from './engine/clock.js';
 import { createLogsService } from './logs/service.js';
 
 /** A running sagebox. */
@@ -35,12 +37,21 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   // Logs go to stderr so stdout carries only what the CLI prints (the listening line).
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const store = await openStore({ dataDir: config.dataDir });
-  const training = setUpTraining({ store, dataDir: config.dataDir, jobs: config.jobs, logger });
+  const resolveAlgorithm = createAlgorithmResolver(store);
+  const training = setUpTraining({
+    store, dataDir: config.dataDir, jobs: config.jobs, logger,
+    applyAlgorithm: (input, ctx) => withAlgorithm(resolveAlgorithm, input, ctx),
+  });
+  // Registers the `algorithm-validation` work with the engine, so before engine.start() below.
+  const algorithms = createAlgorithmHandlers({
+    store, engine: training.engine, clock: systemClock, training: trainingApiFromHandlers(training.handlers), logger,
+  });
   const sagemaker = createSageMakerService({
     ...createRegistryHandlers(store),
     ...createHubHandlers(store),
     ...createTagHandlers(store),
     ...training.handlers,
+    ...algorithms,
   });
   const app = createHttpServer({ services: [sagemaker, createLogsService(store)], auth: config.auth, logger });
   try {

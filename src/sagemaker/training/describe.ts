@@ -5,6 +5,7 @@
  * count that as failure, as against AWS).
  */
 import type { RequestContext } from '../../aws/context.js';
+import { describedAlgorithmSpecification } from '../algorithms/resolve.js';
 import type { TrainingDeps } from './deps.js';
 import { findJob, parseRequest, parseState, type JobRow } from './job-store.js';
 import { jobNotFound } from './messages.js';
@@ -33,7 +34,7 @@ export function describeRow(row: JobRow): DescribeTrainingJobResponse {
     SecondaryStatus: row.secondary_status as SecondaryStatus,
     FailureReason: row.failure_reason ?? undefined,
     HyperParameters: req.HyperParameters,
-    AlgorithmSpecification: req.AlgorithmSpecification,
+    AlgorithmSpecification: describedAlgorithmSpecification(req.AlgorithmSpecification),
     RoleArn: req.RoleArn,
     InputDataConfig: req.InputDataConfig,
     OutputDataConfig: req.OutputDataConfig,

@@ -4,6 +4,7 @@ import { registryMigration } from './001_registry.js';
 import { hubMigration } from './002_hub.js';
 import { engineMigration } from './003_engine.js';
 import { trainingMigration } from './004_training.js';
+import { algorithmsMigration } from './005_algorithms.js';
 
 /**
  * Every migration, by its numbered name. A static map rather than a folder
@@ -17,6 +18,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '002_hub': hubMigration(dialect),
     '003_engine': engineMigration(dialect),
     '004_training': trainingMigration(dialect),
+    '005_algorithms': algorithmsMigration(dialect),
   };
 }
 
