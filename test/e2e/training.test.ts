@@ -21,6 +21,8 @@ import fs from 'node:fs/promises';
 
 const exec = promisify(execFile);
 const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
+const AWS_V2 = '/usr/bin/aws';
+const hasAwsV2 = /aws-cli\/2\./.test(spawnSync(AWS_V2, ['--version'], { encoding: 'utf8' }).stdout ?? '');
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CREDS = { accessKeyId: '123456789012', secretAccessKey: 'x' };
 
@@ -251,6 +253,18 @@ describe('the AWS CLI', { skip: !hasAws && 'no aws CLI here' }, () => {
     assert.ok(JSON.parse(events).events.some((e: { message: string }) => e.message.startsWith('tick 0 loss=')));
     const { stdout: filtered } = await exec('aws', ['logs', 'filter-log-events', '--log-group-name', '/aws/sagemaker/TrainingJobs', '--log-stream-name-prefix', 'cli-job/', '--filter-pattern', 'tick', '--endpoint-url', sb.url], { env: env() });
     assert.ok(JSON.parse(filtered).events.length >= 1);
+  });
+
+  // `aws logs tail` exists only in AWS CLI v2 (Debian's awscli package, /usr/bin/aws); the CLI
+  // first on PATH here is v1. Run against a finished job, tail prints its lines and exits.
+  test('aws logs tail (AWS CLI v2)', { skip: !hasAwsV2 && 'no AWS CLI v2 at /usr/bin/aws (apt-get install awscli)' }, async () => {
+    await create(trainingRequest('tail-job', { mode: 'sleep', seconds: '1' }));
+    assert.equal((await waitForJob(sb.client, 'tail-job')).TrainingJobStatus, 'Completed');
+    const { stdout } = await exec(AWS_V2, ['logs', 'tail', '/aws/sagemaker/TrainingJobs', '--log-stream-name-prefix', 'tail-job/', '--since', '1h',
+      '--format', 'short', '--endpoint-url', sb.url], { env: env(), timeout: 60_000 });
+    assert.match(stdout, /tick 0 loss=1\.0000/);
+    const lines = stdout.trim().split('\n');
+    assert.ok(lines.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d /.test(l)), stdout);
   });
 
   test('sagebox logs --follow prints the job as it runs, through the CLI entry point', async () => {
