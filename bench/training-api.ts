@@ -111,12 +111,23 @@ export async function run(): Promise<void> {
     for (let i = 0; i < queue; i++) results.push(await waitDone(sb, `q-${i}`, 5));
     const total = performance.now() - t0;
     const completed = results.filter((d) => d.TrainingJobStatus === 'Completed').length;
-    const listed = (await sb.client.send(new sm.ListTrainingJobsCommand({ NameContains: 'q-', MaxResults: 100, StatusEquals: 'Completed' })));
+    // None lost: every created job is listed, Completed, exactly once (paging through all of them).
+    const listedNames = new Set<string>();
+    let listedRows = 0;
+    let token: string | undefined;
+    do {
+      const page = await sb.client.send(new sm.ListTrainingJobsCommand({ NameContains: 'q-', MaxResults: 100, StatusEquals: 'Completed', NextToken: token }));
+      for (const j of page.TrainingJobSummaries ?? []) listedNames.add(j.TrainingJobName!);
+      listedRows += page.TrainingJobSummaries?.length ?? 0;
+      token = page.NextToken;
+    } while (token);
+    const lost = queue - listedNames.size;
     process.stdout.write(
       `  queue: ${queue} jobs created in ${created.toFixed(0)} ms; all ended in ${(total / 1000).toFixed(1)} s at concurrency 2 ` +
-      `(${(queue / (total / 1000)).toFixed(1)} jobs/s); Completed ${completed}/${queue}, lost ${queue - results.length}` +
-      `${listed.TrainingJobSummaries!.length === 100 ? '' : ' (list mismatch!)'}\n`,
+      `(${(queue / (total / 1000)).toFixed(1)} jobs/s); Completed ${completed}/${queue}; listed Completed ${listedNames.size}, lost ${lost}` +
+      `${listedRows === listedNames.size ? '' : `, listed twice ${listedRows - listedNames.size}`}\n`,
     );
+    if (lost !== 0 || listedRows !== listedNames.size) throw new Error(`queue: ${lost} jobs lost, ${listedRows - listedNames.size} listed twice`);
     if (completed !== queue) throw new Error(`${queue - completed} jobs did not complete`);
   } finally {
     await sb.close(true);
