@@ -14,6 +14,7 @@ import { setUpTraining } from './sagemaker/training/setup.js';
 import { createAlgorithmHandlers, createAlgorithmResolver, trainingApiFromHandlers, withAlgorithm } from './sagemaker/algorithms/index.js';
 import { systemClock } from './engine/clock.js';
 import { createLogsService } from './logs/service.js';
+import { createObjectStore } from './artifacts/index.js';
 
 /** A running sagebox. */
 export interface RunningSagebox {
@@ -39,7 +40,7 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const store = await openStore({ dataDir: config.dataDir });
   const resolveAlgorithm = createAlgorithmResolver(store);
   const training = setUpTraining({
-    store, dataDir: config.dataDir, jobs: config.jobs, logger,
+    store, dataDir: config.dataDir, jobs: config.jobs, logger, objectStore: createObjectStore(config.objectStore),
     applyAlgorithm: (input, ctx) => withAlgorithm(resolveAlgorithm, input, ctx),
   });
   // Registers the `algorithm-validation` work with the engine, so before engine.start() below.

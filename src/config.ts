@@ -3,6 +3,7 @@
  * Every value is checked here, once, so the rest of the code can trust it.
  */
 import path from 'node:path';
+import type { ObjectStoreConfig } from './artifacts/index.js';
 import { DEFAULT_AUTH, type AuthConfig, type AuthMode, type CredentialConfig } from './aws/sigv4.js';
 
 /** pino's level names. */
@@ -16,6 +17,7 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
  *     host: '127.0.0.1', port: 8086, dataDir: '/home/me/project/.sagebox', logLevel: 'info',
  *     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
  *     jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100000 },
+ *     objectStore: { driver: 'file', root: '/home/me/project/.sagebox/objects' },
  *   };
  */
 export interface SageboxConfig {
@@ -28,6 +30,8 @@ export interface SageboxConfig {
   auth: AuthConfig;
   logLevel: LogLevel;
   jobs: JobsConfig;
+  /** Where `s3://` URIs live: `createObjectStore(config.objectStore)` builds it. */
+  objectStore: ObjectStoreConfig;
 }
 
 /**
@@ -74,7 +78,8 @@ export class ConfigError extends Error {
  *
  * Environment: `SAGEBOX_HOST`, `SAGEBOX_PORT`, `SAGEBOX_DATA_DIR`, `SAGEBOX_AUTH`
  * (`off|parse|verify`), `SAGEBOX_CREDENTIALS` (`AKID:SECRET[:ACCOUNT],...`),
- * `SAGEBOX_ACCOUNT_ID` (default account, 12 digits), `SAGEBOX_REGION`, `SAGEBOX_LOG_LEVEL`.
+ * `SAGEBOX_ACCOUNT_ID` (default account, 12 digits), `SAGEBOX_REGION`, `SAGEBOX_LOG_LEVEL`, the jobs
+ * settings ({@link resolveJobsConfig}) and the object store's ({@link resolveObjectStoreConfig}).
  *
  * @example
  *   resolveConfig({ port: '0' }, { SAGEBOX_AUTH: 'verify', SAGEBOX_CREDENTIALS: 'AKID:secret:123456789012' })
@@ -111,7 +116,110 @@ export function resolveConfig(
   if (mode === 'verify' && credentials.length === 0) {
     throw new ConfigError('Auth mode verify needs at least one key pair in SAGEBOX_CREDENTIALS (AKID:SECRET[:ACCOUNT],...).');
   }
-  return { host, port, dataDir, logLevel, auth: { mode, defaultAccountId, defaultRegion, credentials }, jobs: resolveJobsConfig(env) };
+  return {
+    host, port, dataDir, logLevel,
+    auth: { mode, defaultAccountId, defaultRegion, credentials },
+    jobs: resolveJobsConfig(env),
+    objectStore: resolveObjectStoreConfig(env, dataDir, defaultRegion),
+  };
+}
+
+const S3_SETTINGS = [
+  'SAGEBOX_S3_REGION', 'SAGEBOX_S3_ACCESS_KEY_ID', 'SAGEBOX_S3_SECRET_ACCESS_KEY', 'SAGEBOX_S3_SESSION_TOKEN', 'SAGEBOX_S3_FORCE_PATH_STYLE',
+] as const;
+
+/**
+ * The `objectStore` section: the file driver under `<dataDir>/objects` unless S3 is configured.
+ *
+ * - `SAGEBOX_S3_ENDPOINT` (`http(s)://host[:port]`, e.g. MinIO or moto): the s3 driver against it,
+ *   path-style addressing by default.
+ * - `SAGEBOX_S3=aws`: the s3 driver against AWS's own endpoints, virtual-hosted addressing by
+ *   default. `SAGEBOX_S3=off` forces the file driver. Either one with an endpoint is a contradiction.
+ * - `SAGEBOX_S3_REGION` (default: `SAGEBOX_REGION`), `SAGEBOX_S3_ACCESS_KEY_ID` +
+ *   `SAGEBOX_S3_SECRET_ACCESS_KEY` (+ `SAGEBOX_S3_SESSION_TOKEN`); without keys the AWS SDK's
+ *   default chain (`AWS_ACCESS_KEY_ID`..., `AWS_PROFILE`, instance role). `SAGEBOX_S3_FORCE_PATH_STYLE`
+ *   (`true`/`false`).
+ *
+ * @example
+ *   resolveObjectStoreConfig({ SAGEBOX_S3_ENDPOINT: 'http://127.0.0.1:9000' }, '/p/.sagebox', 'us-east-1')
+ *   // { driver: 's3', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true }
+ * @throws ConfigError naming the bad value (never echoing a secret).
+ */
+export function resolveObjectStoreConfig(env: NodeJS.ProcessEnv, dataDir: string, defaultRegion: string): ObjectStoreConfig {
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const mode = get('SAGEBOX_S3');
+  if (mode !== undefined) oneOf(mode, ['off', 'aws'] as const, 'S3 mode (SAGEBOX_S3)');
+  const rawEndpoint = get('SAGEBOX_S3_ENDPOINT');
+  if (rawEndpoint !== undefined && mode !== undefined) {
+    throw new ConfigError(
+      `SAGEBOX_S3=${mode} contradicts SAGEBOX_S3_ENDPOINT: set SAGEBOX_S3_ENDPOINT alone for an S3-compatible endpoint, or SAGEBOX_S3=aws alone for AWS.`,
+    );
+  }
+  if (rawEndpoint === undefined && mode !== 'aws') {
+    const stray = S3_SETTINGS.find((name) => get(name) !== undefined);
+    if (stray) {
+      throw new ConfigError(
+        `${stray} is set but the object store is the local file driver: set SAGEBOX_S3_ENDPOINT (MinIO, moto...) or SAGEBOX_S3=aws to use S3.`,
+      );
+    }
+    return { driver: 'file', root: path.join(dataDir, 'objects') };
+  }
+
+  const endpoint = rawEndpoint === undefined ? undefined : parseEndpoint(rawEndpoint);
+  const region = get('SAGEBOX_S3_REGION') ?? defaultRegion;
+  if (!REGION.test(region)) {
+    throw new ConfigError(`SAGEBOX_S3_REGION must look like an AWS region (e.g. us-east-1), got '${region}'.`);
+  }
+  const accessKeyId = get('SAGEBOX_S3_ACCESS_KEY_ID');
+  const secretAccessKey = get('SAGEBOX_S3_SECRET_ACCESS_KEY');
+  const sessionToken = get('SAGEBOX_S3_SESSION_TOKEN');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('SAGEBOX_S3_ACCESS_KEY_ID and SAGEBOX_S3_SECRET_ACCESS_KEY go together: set both, or neither to use the AWS SDK default credential chain.');
+  }
+  if (sessionToken !== undefined && accessKeyId === undefined) {
+    throw new ConfigError('SAGEBOX_S3_SESSION_TOKEN needs SAGEBOX_S3_ACCESS_KEY_ID and SAGEBOX_S3_SECRET_ACCESS_KEY.');
+  }
+  const pathStyle = get('SAGEBOX_S3_FORCE_PATH_STYLE');
+  let forcePathStyle = endpoint !== undefined;
+  if (pathStyle !== undefined) {
+    const flag = pathStyle.toLowerCase();
+    if (!['true', 'false', '1', '0'].includes(flag)) {
+      throw new ConfigError(`SAGEBOX_S3_FORCE_PATH_STYLE must be true or false, got '${pathStyle}'.`);
+    }
+    forcePathStyle = flag === 'true' || flag === '1';
+  }
+  return {
+    driver: 's3',
+    ...(endpoint === undefined ? {} : { endpoint }),
+    region,
+    ...(accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) } }
+      : {}),
+    forcePathStyle,
+  };
+}
+
+/** `http(s)://host[:port][/path]` without credentials, query or fragment; the trailing `/` dropped. */
+function parseEndpoint(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new ConfigError(`SAGEBOX_S3_ENDPOINT must be an http:// or https:// URL (e.g. http://127.0.0.1:9000), got '${value}'.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('SAGEBOX_S3_ENDPOINT must not carry credentials: use SAGEBOX_S3_ACCESS_KEY_ID and SAGEBOX_S3_SECRET_ACCESS_KEY.');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`SAGEBOX_S3_ENDPOINT must not have a query or fragment, got '${value}'.`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** The `jobs` section from `SAGEBOX_MAX_CONCURRENT_JOBS`, `SAGEBOX_STOP_GRACE_SECONDS`, `SAGEBOX_SANDBOX`, `SAGEBOX_MAX_LOG_EVENTS`. */

@@ -11,6 +11,7 @@ test('defaults: 127.0.0.1:8086, ./.sagebox, parse auth, info logs', () => {
     logLevel: 'info',
     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
     jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100_000 },
+    objectStore: { driver: 'file', root: '/work/project/.sagebox/objects' },
   });
 });
 
@@ -76,4 +77,60 @@ test('bad values are rejected with a message naming them', () => {
 
 test('a bad credentials entry does not echo the secret', () => {
   assert.throws(() => parseCredentials('AKID:topsecret:x:y'), (e: unknown) => e instanceof ConfigError && !e.message.includes('topsecret'));
+});
+
+test('objectStore: the file driver under the data dir by default (the --data-dir flag moves it)', () => {
+  assert.deepEqual(resolveConfig({ dataDir: 'state' }, {}, '/p').objectStore, { driver: 'file', root: '/p/state/objects' });
+  assert.deepEqual(resolveConfig({}, { SAGEBOX_S3: 'off' }, '/p').objectStore, { driver: 'file', root: '/p/.sagebox/objects' });
+});
+
+test('objectStore: SAGEBOX_S3_ENDPOINT picks the s3 driver, path-style, region from SAGEBOX_REGION, SDK credential chain', () => {
+  assert.deepEqual(resolveConfig({}, { SAGEBOX_S3_ENDPOINT: 'http://127.0.0.1:9000/', SAGEBOX_REGION: 'eu-west-1' }, '/p').objectStore, {
+    driver: 's3', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1', forcePathStyle: true,
+  });
+  const env = {
+    SAGEBOX_S3_ENDPOINT: 'https://minio.local:9000',
+    SAGEBOX_S3_REGION: 'ap-south-1',
+    SAGEBOX_S3_ACCESS_KEY_ID: 'minioadmin',
+    SAGEBOX_S3_SECRET_ACCESS_KEY: 'minio/secret',
+    SAGEBOX_S3_SESSION_TOKEN: 'tok',
+    SAGEBOX_S3_FORCE_PATH_STYLE: 'false',
+  };
+  assert.deepEqual(resolveConfig({}, env, '/p').objectStore, {
+    driver: 's3', endpoint: 'https://minio.local:9000', region: 'ap-south-1', forcePathStyle: false,
+    credentials: { accessKeyId: 'minioadmin', secretAccessKey: 'minio/secret', sessionToken: 'tok' },
+  });
+});
+
+test('objectStore: SAGEBOX_S3=aws uses AWS endpoints with virtual-hosted addressing', () => {
+  assert.deepEqual(resolveConfig({}, { SAGEBOX_S3: 'aws', SAGEBOX_S3_REGION: 'us-west-2' }, '/p').objectStore, {
+    driver: 's3', region: 'us-west-2', forcePathStyle: false,
+  });
+  assert.equal((resolveConfig({}, { SAGEBOX_S3: 'aws', SAGEBOX_S3_FORCE_PATH_STYLE: '1' }, '/p').objectStore as { forcePathStyle: boolean }).forcePathStyle, true);
+});
+
+test('objectStore: bad or contradictory S3 settings are rejected, secrets never echoed', () => {
+  const cases: Array<[NodeJS.ProcessEnv, RegExp]> = [
+    [{ SAGEBOX_S3: 'minio' }, /Unknown S3 mode \(SAGEBOX_S3\) 'minio': use one of off, aws/],
+    [{ SAGEBOX_S3_ENDPOINT: '127.0.0.1:9000' }, /SAGEBOX_S3_ENDPOINT must be an http:\/\/ or https:\/\/ URL .*'127\.0\.0\.1:9000'/],
+    [{ SAGEBOX_S3_ENDPOINT: 'ftp://host' }, /SAGEBOX_S3_ENDPOINT must be an http/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://host:9000/?x=1' }, /must not have a query/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://AKID:topsecret@host:9000' }, /must not carry credentials/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://h:9000', SAGEBOX_S3: 'off' }, /SAGEBOX_S3=off contradicts SAGEBOX_S3_ENDPOINT/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://h:9000', SAGEBOX_S3: 'aws' }, /SAGEBOX_S3=aws contradicts SAGEBOX_S3_ENDPOINT/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://h:9000', SAGEBOX_S3_REGION: 'moon' }, /SAGEBOX_S3_REGION must look like an AWS region .*'moon'/],
+    [{ SAGEBOX_S3_ENDPOINT: 'http://h:9000', SAGEBOX_S3_ACCESS_KEY_ID: 'AKID' }, /go together/],
+    [{ SAGEBOX_S3: 'aws', SAGEBOX_S3_SECRET_ACCESS_KEY: 'topsecret' }, /go together/],
+    [{ SAGEBOX_S3: 'aws', SAGEBOX_S3_SESSION_TOKEN: 'topsecret' }, /SESSION_TOKEN needs/],
+    [{ SAGEBOX_S3: 'aws', SAGEBOX_S3_FORCE_PATH_STYLE: 'yes' }, /SAGEBOX_S3_FORCE_PATH_STYLE must be true or false, got 'yes'/],
+    [{ SAGEBOX_S3_ACCESS_KEY_ID: 'AKID', SAGEBOX_S3_SECRET_ACCESS_KEY: 'topsecret' }, /SAGEBOX_S3_ACCESS_KEY_ID is set but the object store is the local file driver/],
+    [{ SAGEBOX_S3: 'off', SAGEBOX_S3_REGION: 'us-east-1' }, /SAGEBOX_S3_REGION is set but/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => resolveConfig({}, env, '/p'),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('topsecret'),
+      message.source,
+    );
+  }
 });

@@ -12,6 +12,7 @@ import { startSagebox } from '../app.js';
 import { ConfigError, resolveConfig, type ConfigFlags } from '../config.js';
 import { AwsCallError, awsEnv } from './aws-call.js';
 import { printJobLogs } from './logs.js';
+import { registerDataCommands } from './data.js';
 
 /** Builds the command tree. */
 function buildProgram(): Command {
@@ -47,6 +48,7 @@ function buildProgram(): Command {
       }
     });
 
+  registerDataCommands(program);
   return program;
 }
 
