@@ -38,9 +38,10 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   // Logs go to stderr so stdout carries only what the CLI prints (the listening line).
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   const store = await openStore({ dataDir: config.dataDir });
+  const objectStore = createObjectStore(config.objectStore);
   const resolveAlgorithm = createAlgorithmResolver(store);
   const training = setUpTraining({
-    store, dataDir: config.dataDir, jobs: config.jobs, logger, objectStore: createObjectStore(config.objectStore),
+    store, dataDir: config.dataDir, jobs: config.jobs, logger, objectStore,
     applyAlgorithm: (input, ctx) => withAlgorithm(resolveAlgorithm, input, ctx),
   });
   // Registers the `algorithm-validation` work with the engine, so before engine.start() below.
@@ -58,6 +59,7 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    objectStore.close();
     await store.close();
     throw error;
   }
@@ -67,7 +69,8 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Jobs start (and a crashed predecessor's jobs are recovered) once the API answers.
   await training.engine.start();
-  logger.info({ url, dataDir: config.dataDir, auth: config.auth.mode }, 'sagebox started');
+  const objects = config.objectStore.driver === 'file' ? config.objectStore.root : (config.objectStore.endpoint ?? `AWS S3 (${config.objectStore.region})`);
+  logger.info({ url, dataDir: config.dataDir, auth: config.auth.mode, objectStore: `${config.objectStore.driver}: ${objects}` }, 'sagebox started');
   return {
     url,
     port,
@@ -76,6 +79,7 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
       await app.close();
       // Running jobs are stopped and requeued (they start again on the next start).
       await training.engine.stop();
+      objectStore.close();
       await store.close();
     },
   };

@@ -32,6 +32,9 @@ const MAX_KEYS = 1000;
 
 export class FileObjectStore implements ObjectStore {
   readonly driver = 'file' as const;
+
+  /** Nothing to release: every call opens and closes its own files. */
+  close(): void {}
   private readonly root: string;
   private readonly tmpDir: string;
   /** md5 by path+size+mtime+inode, so repeated `head`s do not re-read big files. */

@@ -80,6 +80,8 @@ export class InvalidObjectKeyError extends Error {
 export interface ObjectStore {
   /** Which driver this is. */
   readonly driver: 'file' | 's3';
+  /** Releases connections (the S3 client's sockets); the file driver holds none. */
+  close(): void;
   /** Writes a whole object from memory. */
   putBuffer(uri: string, body: Buffer | string, options?: PutOptions): Promise<ObjectInfo>;
   /** Uploads a local file (streamed; large files go multipart on s3). */

@@ -67,10 +67,17 @@ export class S3ObjectStore implements ObjectStore {
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       ...(config.credentials ? { credentials: config.credentials } : {}),
       forcePathStyle: config.forcePathStyle ?? false,
+      // Without a logger, smithy prints some failures through console.*; every failure
+      // already reaches the caller as a rejected promise, so stay quiet.
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     });
     this.tmpDir = config.tmpDir ?? os.tmpdir();
     this.multipartThreshold = config.multipartThreshold ?? 64 * MiB;
     this.partSize = Math.max(config.partSize ?? 16 * MiB, 5 * MiB);
+  }
+
+  close(): void {
+    this.client.destroy();
   }
 
   async putBuffer(uri: string, body: Buffer | string, options: PutOptions = {}): Promise<ObjectInfo> {

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 /**
  * The `sagebox` command.
  *
@@ -13,6 +13,11 @@ import { ConfigError, resolveConfig, type ConfigFlags } from '../config.js';
 import { AwsCallError, awsEnv } from './aws-call.js';
 import { printJobLogs } from './logs.js';
 import { registerDataCommands } from './data.js';
+
+// The AWS SDK (S3 driver, CLI calls) warns on Node 20 that its releases after January 2027
+// will need Node 22. sagebox pins the SDK it ships with, so the warning is nothing a sagebox
+// user can act on; the SDK's own switch silences it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** Builds the command tree. */
 function buildProgram(): Command {

@@ -2,60 +2,26 @@
  * The s3 driver against moto's S3 server (a real S3 API on loopback). Skipped, with the reason,
  * when `python3 -m moto.server` is not importable.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createObjectStore, S3ObjectStore } from '../../src/artifacts/index.js';
+import { motoMissing, MOTO_CREDENTIALS, startMoto } from '../helpers/moto.js';
 import { storeContract } from './store-contract.js';
 
-const motoMissing = spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status !== 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`moto did not answer on ${url} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-test('s3 driver against moto', { skip: motoMissing ? 'moto is not installed for python3 (pip install "moto[server]")' : false, timeout: 60_000 }, async (t) => {
-  const port = await freePort();
-  const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { detached: true, stdio: 'ignore' });
-  t.after(() => {
-    try {
-      process.kill(-moto.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitForHttp(endpoint, 20_000);
+test('s3 driver against moto', { skip: motoMissing, timeout: 60_000 }, async (t) => {
+  const moto = await startMoto();
+  t.after(() => moto.stop());
+  const endpoint = moto.endpoint;
   const store = createObjectStore({
     driver: 's3',
     endpoint,
     region: 'us-east-1',
     forcePathStyle: true,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    credentials: MOTO_CREDENTIALS,
     multipartThreshold: 6 * 1024 * 1024,
     partSize: 5 * 1024 * 1024,
   }) as S3ObjectStore;
