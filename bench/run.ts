@@ -23,7 +23,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   registry: () => import('./registry.js'),
   'training-overhead': () => import('./training-overhead.js'),
   'training-api': () => import('./training-api.js'),
-  // 'lora-step': () => import('./llm/lora-step.js'),
+  'lora-step': () => import('./llm/lora-step.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
