@@ -18,7 +18,7 @@
  * runs to completion and bwrap exits with the job's code).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,15 +86,43 @@ function run(file: string, args: string[]): Promise<string | undefined> {
   });
 }
 
+/**
+ * The job gets a private, writable /tmp (its own `tmp/`), as a container does. That hides the
+ * host's /tmp, so a command naming a file there (`python3 /tmp/work/train.py`, a checkout under
+ * /tmp) would not find it: the folders of the absolute /tmp paths the command names are bound
+ * back in read-only, at the same place.
+ *
+ * @example hostTmpBinds(['python3', '/tmp/ci/repo/train.py', '--x', '1']) // ['/tmp/ci/repo']
+ */
+export function hostTmpBinds(command: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const arg of command) {
+    if (!arg.startsWith('/tmp/') || arg.includes('\0')) continue;
+    const resolved = path.resolve(arg);
+    if (!resolved.startsWith('/tmp/')) continue;
+    let isDir = false;
+    try {
+      isDir = statSync(resolved).isDirectory();
+    } catch {
+      continue; // not a host path (or not one that exists): nothing to bind
+    }
+    const dir = isDir ? resolved : path.dirname(resolved);
+    if (dir !== '/tmp') dirs.add(dir);
+  }
+  return [...dirs].sort();
+}
+
 /** bwrap's mount arguments (no command). */
-function bwrapArgs(paths: Pick<JobPaths, 'ml' | 'tmp'>, networkIsolation: boolean): string[] {
+function bwrapArgs(paths: Pick<JobPaths, 'ml' | 'tmp'>, networkIsolation: boolean, tmpBinds: readonly string[] = []): string[] {
   const args = ['--ro-bind', '/', '/'];
   if (!existsSync(OPT_ML)) {
     args.push('--tmpfs', '/opt');
     // Keep the host's /opt/<x> (conda, vendor toolchains) visible, read-only.
     for (const name of safeReaddir('/opt')) args.push('--ro-bind', `/opt/${name}`, `/opt/${name}`);
   }
-  args.push('--bind', paths.ml, OPT_ML, '--bind', paths.tmp, '/tmp', '--dev', '/dev');
+  args.push('--bind', paths.ml, OPT_ML, '--bind', paths.tmp, '/tmp');
+  for (const dir of tmpBinds) args.push('--ro-bind', dir, dir);
+  args.push('--dev', '/dev');
   // A minimal /dev has no GPUs: hand the NVIDIA devices through so CUDA jobs work sandboxed.
   for (const name of gpuDevices()) args.push('--dev-bind', `/dev/${name}`, `/dev/${name}`);
   args.push('--proc', '/proc');
@@ -138,7 +166,7 @@ export function planLaunch(options: {
   }
   return {
     file: 'bwrap',
-    args: [...bwrapArgs(options.paths, options.networkIsolation), '--chdir', `${OPT_ML}/code`, '--', file, ...args],
+    args: [...bwrapArgs(options.paths, options.networkIsolation, hostTmpBinds(options.command)), '--chdir', `${OPT_ML}/code`, '--', file, ...args],
     cwd: options.paths.root,
     env: options.env,
     infoFd: true,

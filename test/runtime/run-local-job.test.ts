@@ -299,3 +299,19 @@ test('auto: sandboxed exactly when bubblewrap is usable, and the paths follow', 
   const expected = support.available ? ['/opt/ml/model', '/opt/ml/code'] : [result.paths.model, result.paths.code];
   assert.deepEqual(lines.filter((l) => l.stream === 'stdout').map((l) => l.text), expected);
 });
+
+test('a script kept under the host /tmp runs sandboxed; the job still gets a private /tmp', { skip: MODES[1]!.skip }, async (t) => {
+  const h = await harness(t, 'required');
+  // The harness dir is under os.tmpdir() (/tmp here), like a CI checkout under /tmp.
+  const scriptDir = path.join(h.dir, 'scripts');
+  await fs.mkdir(scriptDir, { recursive: true });
+  await fs.writeFile(path.join(scriptDir, 'helper.sh'), 'echo from-helper\n');
+  await fs.writeFile(path.join(scriptDir, 'main.sh'), 'echo from-main; . "$(dirname "$0")/helper.sh"; echo private > /tmp/mine; cat /tmp/mine; ls /tmp\n');
+  const { result, lines } = await h.run({ containerEntrypoint: ['sh', path.join(scriptDir, 'main.sh')] });
+  assert.equal(result.outcome, 'completed', JSON.stringify(lines.map((l) => l.text)));
+  const text = lines.map((l) => l.text);
+  assert.ok(text.includes('from-main') && text.includes('from-helper') && text.includes('private'), JSON.stringify(text));
+  // The write went to the job's own tmp/, not the host's /tmp.
+  assert.equal(await fs.readFile(path.join(h.dir, 'jobs', 'job-1', 'tmp', 'mine'), 'utf8'), 'private\n');
+  await assert.rejects(fs.access('/tmp/mine'));
+});
