@@ -19,6 +19,7 @@ import path from 'node:path';
 import * as sm from '@aws-sdk/client-sagemaker';
 import { createObjectStore, writeTarGz } from '../../src/artifacts/index.js';
 import { awsError, startTestSagebox, tempDataDir, type TestSagebox } from '../helpers/sagebox.js';
+import { many, one, v } from '../helpers/bad-input.js';
 import { ROLE, TRAIN_PY, waitForJob } from '../helpers/training.js';
 
 const ENV = { SAGEBOX_STOP_GRACE_SECONDS: '2', SAGEBOX_MAX_CONCURRENT_JOBS: '4' };
@@ -295,9 +296,6 @@ describe('CreateAlgorithm / DescribeAlgorithm / ListAlgorithms / DeleteAlgorithm
 describe('bad input, with the service\'s exact messages', { skip: SKIP }, () => {
   const ENTITY = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}';
   const ARN_OR_NAME = '(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)';
-  const v = (value: string | null, p: string, constraint: string) => `Value ${value === null ? 'null' : `'${value}'`} at '${p}' failed to satisfy constraint: ${constraint}`;
-  const one = (x: string) => `1 validation error detected: ${x}`;
-  const many = (...xs: string[]) => `${xs.length} validation errors detected: ${xs.join('; ')}`;
   const ts = spec();
   const cases: [string, string, Record<string, unknown>, string, string][] = [
     ['CreateAlgorithm', 'nothing', {}, 'ValidationException',

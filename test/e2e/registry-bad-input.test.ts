@@ -3,10 +3,13 @@
  * (casts let us send what the model forbids), asserting the service's error
  * code and its exact message text.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sm from '@aws-sdk/client-sagemaker';
-import { awsError, startTestSagebox, type TestSagebox } from '../helpers/sagebox.js';
+import { startTestSagebox, type TestSagebox } from '../helpers/sagebox.js';
+import {
+  enumSet, many, maxLen, maxVal, minLen, minVal, notNull, one, pattern, runBadInputCases, type BadInputCase,
+} from '../helpers/bad-input.js';
 
 const ENTITY = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}';
 const ARN_OR_NAME = '(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)';
@@ -14,31 +17,13 @@ const VERSIONED = `${ARN_OR_NAME}(\\/[0-9]{1,9})?`;
 const RESOURCE_ARN = 'arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+';
 const MP_ARN = 'arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[\\S]{1,2048}';
 
-/** One Coral violation text. */
-const v = (value: string | null, path: string, constraint: string) =>
-  `Value ${value === null ? 'null' : `'${value}'`} at '${path}' failed to satisfy constraint: ${constraint}`;
-const one = (violation: string) => `1 validation error detected: ${violation}`;
-const many = (...violations: string[]) => `${violations.length} validation errors detected: ${violations.join('; ')}`;
-const notNull = (path: string) => v(null, path, 'Member must not be null');
-const pattern = (value: string, path: string, p: string) => v(value, path, `Member must satisfy regular expression pattern: ${p}`);
-const maxLen = (value: string, path: string, n: number) => v(value, path, `Member must have length less than or equal to ${n}`);
-const minLen = (value: string, path: string, n: number) => v(value, path, `Member must have length greater than or equal to ${n}`);
-const enumSet = (value: string, path: string, values: string[]) => v(value, path, `Member must satisfy enum value set: [${values.join(', ')}]`);
-const maxVal = (value: string, path: string, n: number) => v(value, path, `Member must have value less than or equal to ${n}`);
-const minVal = (value: string, path: string, n: number) => v(value, path, `Member must have value greater than or equal to ${n}`);
 
 const ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g';
 const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
 const inference = { Containers: [{ Image: 'img' }], SupportedContentTypes: ['text/csv'], SupportedResponseMIMETypes: ['text/csv'] };
 
-interface Case {
-  what: string;
-  input: Record<string, unknown>;
-  code?: string;
-  message: string | RegExp;
-}
 
-const cases: Record<string, Case[]> = {
+const cases: Record<string, BadInputCase[]> = {
   CreateModelPackageGroup: [
     { what: 'missing required name', input: {}, message: one(notNull('modelPackageGroupName')) },
     { what: 'bad pattern', input: { ModelPackageGroupName: 'bad_name' }, message: one(pattern('bad_name', 'modelPackageGroupName', ENTITY)) },
@@ -156,20 +141,7 @@ after(async () => {
   await sb.close(true);
 });
 
-for (const [operation, list] of Object.entries(cases)) {
-  describe(`${operation} bad input`, () => {
-    for (const c of list) {
-      test(c.what, async () => {
-        const Command = (sm as unknown as Record<string, new (input: unknown) => sm.CreateModelPackageGroupCommand>)[`${operation}Command`]!;
-        const error = await awsError(() => sb.client.send(new Command(c.input)));
-        assert.equal(error.name, c.code ?? 'ValidationException', error.message);
-        assert.equal(error.$metadata?.httpStatusCode, 400);
-        if (typeof c.message === 'string') assert.equal(error.message, c.message);
-        else assert.match(error.message, c.message);
-      });
-    }
-  });
-}
+runBadInputCases(() => sb.client, cases);
 
 test('the table covers every registry and tag operation', () => {
   assert.deepEqual(Object.keys(cases).sort(), [

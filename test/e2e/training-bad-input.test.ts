@@ -3,36 +3,22 @@
  * forbids): the generated validator's Coral messages, and the semantic errors of
  * SAGEMAKER-SEMANTICS §2.1, §2.7 and §8, with exact texts.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sm from '@aws-sdk/client-sagemaker';
-import { awsError, startTestSagebox, type TestSagebox } from '../helpers/sagebox.js';
+import { startTestSagebox, type TestSagebox } from '../helpers/sagebox.js';
+import { enumSet, many, maxVal, minVal, notNull, one, pattern, runBadInputCases, type BadInputCase } from '../helpers/bad-input.js';
 import { ROLE, trainingRequest, waitForJob } from '../helpers/training.js';
 
 const NAME = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}';
 const ROLE_P = 'arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 const S3 = '(https|s3)://([^/]+)/?(.*)';
-const v = (value: string | null, path: string, constraint: string) =>
-  `Value ${value === null ? 'null' : `'${value}'`} at '${path}' failed to satisfy constraint: ${constraint}`;
-const one = (violation: string) => `1 validation error detected: ${violation}`;
-const many = (...violations: string[]) => `${violations.length} validation errors detected: ${violations.join('; ')}`;
-const notNull = (path: string) => v(null, path, 'Member must not be null');
-const pattern = (value: string, path: string, p: string) => v(value, path, `Member must satisfy regular expression pattern: ${p}`);
-const enumSet = (value: string, path: string, values: string[]) => v(value, path, `Member must satisfy enum value set: [${values.join(', ')}]`);
-const minVal = (value: string, path: string, n: number) => v(value, path, `Member must have value greater than or equal to ${n}`);
-const maxVal = (value: string, path: string, n: number) => v(value, path, `Member must have value less than or equal to ${n}`);
 
 const base = trainingRequest('bad', {}, { AlgorithmSpecification: { TrainingImage: 'img:1', TrainingInputMode: 'File', ContainerEntrypoint: ['true'] } }) as unknown as Record<string, unknown>;
 const s3 = (uri: string) => ({ S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri } });
 
-interface Case {
-  what: string;
-  input: Record<string, unknown>;
-  code?: string;
-  message: string | RegExp;
-}
 
-const cases: Record<string, Case[]> = {
+const cases: Record<string, BadInputCase[]> = {
   CreateTrainingJob: [
     { what: 'missing required members', input: {}, message: many(notNull('trainingJobName'), notNull('roleArn'), notNull('outputDataConfig')) },
     { what: 'bad name', input: { ...base, TrainingJobName: 'bad_name' }, message: one(pattern('bad_name', 'trainingJobName', NAME)) },
@@ -102,20 +88,7 @@ after(async () => {
   await sb.close(true);
 });
 
-for (const [operation, list] of Object.entries(cases)) {
-  describe(`${operation} bad input`, () => {
-    for (const c of list) {
-      test(c.what, async () => {
-        const Command = (sm as unknown as Record<string, new (input: unknown) => sm.DescribeTrainingJobCommand>)[`${operation}Command`]!;
-        const error = await awsError(() => sb.client.send(new Command(c.input)));
-        assert.equal(error.name, c.code ?? 'ValidationException', error.message);
-        assert.equal(error.$metadata?.httpStatusCode, 400);
-        if (typeof c.message === 'string') assert.equal(error.message, c.message);
-        else assert.match(error.message, c.message);
-      });
-    }
-  });
-}
+runBadInputCases(() => sb.client, cases);
 
 test('the table covers every training-job operation', () => {
   assert.deepEqual(Object.keys(cases).sort(), ['CreateTrainingJob', 'DescribeTrainingJob', 'ListTrainingJobs', 'StopTrainingJob']);
