@@ -3,8 +3,7 @@
  */
 import type { RequestContext } from '../../aws/context.js';
 import type { Store } from '../../store/database.js';
-import { keysetAfter, sqlDirection } from '../../store/keyset.js';
-import { DEFAULT_MAX_RESULTS, startPaging, takePage } from '../registry/paging.js';
+import { listByNameAndTime } from '../registry/paging.js';
 import { deleteAllTags } from '../tags/tag-store.js';
 import { cannotDeleteWhileValidating } from './messages.js';
 import { parseDoc, parseValidation, requireAlgorithm, statusDetails } from './rows.js';
@@ -36,27 +35,10 @@ export async function describeAlgorithm(store: Store, input: DescribeAlgorithmIn
  * pages with an opaque NextToken; MaxResults defaults to 10, as on the registry's lists.
  */
 export async function listAlgorithms(store: Store, input: ListAlgorithmsInput, ctx: RequestContext): Promise<ListAlgorithmsOutput> {
-  const sortBy = input.SortBy ?? 'CreationTime';
-  const column = sortBy === 'Name' ? 'name_key' : 'creation_time';
-  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
-  const needle = input.NameContains?.toLowerCase();
-  const after = input.CreationTimeAfter?.getTime();
-  const before = input.CreationTimeBefore?.getTime();
-  const paging = startPaging(sortBy, input.SortOrder ?? 'Ascending', { needle, after, before }, input.NextToken);
-
-  let q = store.db.selectFrom('algorithms')
+  const query = store.db.selectFrom('algorithms')
     .select(['id', 'name', 'name_key', 'arn', 'description', 'status', 'creation_time'])
     .where('account_id', '=', ctx.accountId).where('region', '=', ctx.region);
-  if (needle) q = q.where('name_key', 'like', `%${needle}%`); // NameContains allows only [a-zA-Z0-9-]: no LIKE wildcards to escape
-  if (after !== undefined) q = q.where('creation_time', '>', after);
-  if (before !== undefined) q = q.where('creation_time', '<', before);
-  const cursor = paging.after;
-  if (cursor) q = q.where((eb) => keysetAfter(eb, column, paging.order, cursor.value, cursor.id));
-  const dir = sqlDirection(paging.order);
-  const rows = await q.orderBy(column, dir).orderBy('id', dir).limit(limit + 1).execute();
-
-  const { page, more } = takePage(rows, limit);
-  const last = page[page.length - 1];
+  const { page, nextToken } = await listByNameAndTime(query, input);
   return {
     AlgorithmSummaryList: page.map((a) => ({
       AlgorithmName: a.name,
@@ -65,7 +47,7 @@ export async function listAlgorithms(store: Store, input: ListAlgorithmsInput, c
       CreationTime: new Date(a.creation_time),
       AlgorithmStatus: a.status as AlgorithmStatus,
     })),
-    NextToken: more && last ? paging.nextToken(column === 'name_key' ? last.name_key : last.creation_time, last.id) : undefined,
+    NextToken: nextToken,
   };
 }
 
