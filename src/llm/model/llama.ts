@@ -162,6 +162,24 @@ export class LlamaModel {
   }
 
   /** Final-normed hidden states [B*T, D] for ids [B*T] (training / scoring path). */
+  /** One layer's attention inputs: the q/k/v projections, Qwen3's q/k norm, RoPE from position `pos0`. */
+  private qkv(h: Tensor, p: string, B: number, T: number, pos0: number): { q: Tensor; k: Tensor; v: Tensor } {
+    const c = this.config, P = this.params;
+    const HD = c.head_dim, eps = c.rms_norm_eps;
+    let q = this.proj(h, p + 'self_attn.q_proj');
+    let k = this.proj(h, p + 'self_attn.k_proj');
+    const v = this.proj(h, p + 'self_attn.v_proj');
+    if (c.model_type === 'qwen3') {
+      q = ops.rmsnorm(q, P.get(p + 'self_attn.q_norm.weight')!, eps, HD);
+      k = ops.rmsnorm(k, P.get(p + 'self_attn.k_norm.weight')!, eps, HD);
+    }
+    return {
+      q: ops.rope(q, B, T, c.num_attention_heads, HD, this.rope, pos0),
+      k: ops.rope(k, B, T, c.num_key_value_heads, HD, this.rope, pos0),
+      v,
+    };
+  }
+
   hidden(ids: Int32Array, B: number, T: number): Tensor {
     const c = this.config, P = this.params;
     const H = c.num_attention_heads, KVH = c.num_key_value_heads, HD = c.head_dim, eps = c.rms_norm_eps;
@@ -171,15 +189,7 @@ export class LlamaModel {
     for (let l = 0; l < c.num_hidden_layers; l++) {
       const p = `model.layers.${l}.`;
       const h = ops.rmsnorm(x, P.get(p + 'input_layernorm.weight')!, eps);
-      let q = this.proj(h, p + 'self_attn.q_proj');
-      let k = this.proj(h, p + 'self_attn.k_proj');
-      const v = this.proj(h, p + 'self_attn.v_proj');
-      if (c.model_type === 'qwen3') {
-        q = ops.rmsnorm(q, P.get(p + 'self_attn.q_norm.weight')!, eps, HD);
-        k = ops.rmsnorm(k, P.get(p + 'self_attn.k_norm.weight')!, eps, HD);
-      }
-      q = ops.rope(q, B, T, H, HD, this.rope);
-      k = ops.rope(k, B, T, KVH, HD, this.rope);
+      const { q, k, v } = this.qkv(h, p, B, T, 0);
       const o = ops.attention(q, k, v, B, T, H, KVH, HD);
       x = ops.add(x, this.proj(o, p + 'self_attn.o_proj'));
       const h2 = ops.rmsnorm(x, P.get(p + 'post_attention_layernorm.weight')!, eps);
@@ -219,15 +229,7 @@ export class LlamaModel {
       for (let l = 0; l < c.num_hidden_layers; l++) {
         const p = `model.layers.${l}.`;
         const h = ops.rmsnorm(x, P.get(p + 'input_layernorm.weight')!, eps);
-        let q = this.proj(h, p + 'self_attn.q_proj');
-        let k = this.proj(h, p + 'self_attn.k_proj');
-        const v = this.proj(h, p + 'self_attn.v_proj');
-        if (c.model_type === 'qwen3') {
-          q = ops.rmsnorm(q, P.get(p + 'self_attn.q_norm.weight')!, eps, HD);
-          k = ops.rmsnorm(k, P.get(p + 'self_attn.k_norm.weight')!, eps, HD);
-        }
-        q = ops.rope(q, B, Tn, H, HD, this.rope, pos0);
-        k = ops.rope(k, B, Tn, KVH, HD, this.rope, pos0);
+        const { q, k, v } = this.qkv(h, p, B, Tn, pos0);
         const kc = cache.k[l], vc = cache.v[l];
         for (let b = 0; b < B; b++) {
           kc.set(k.data.subarray(b * Tn * KD, (b + 1) * Tn * KD), (b * cache.capacity + pos0) * KD);
