@@ -15,6 +15,14 @@ import { createAlgorithmHandlers, createAlgorithmResolver, trainingApiFromHandle
 import { systemClock } from './engine/clock.js';
 import { createLogsService } from './logs/service.js';
 import { createObjectStore } from './artifacts/index.js';
+import type { AwsJsonService } from './aws/service.js';
+import { validationError } from './aws/server.js';
+import type { FeatureDeps, Invoke, SageboxFeature } from './feature.js';
+import { tuningFeature } from './sagemaker/tuning/feature.js';
+import { processingFeature } from './sagemaker/processing/feature.js';
+import { pipelinesFeature } from './sagemaker/pipelines/feature.js';
+import { mlflowFeature } from './mlflow/feature.js';
+import { searchFeature } from './sagemaker/search/feature.js';
 
 /** A running sagebox. */
 export interface RunningSagebox {
@@ -48,14 +56,38 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const algorithms = createAlgorithmHandlers({
     store, engine: training.engine, clock: systemClock, training: trainingApiFromHandlers(training.handlers), logger,
   });
-  const sagemaker = createSageMakerService({
+  // The service exists only after every feature has handed in its handlers; invoke binds late.
+  let sagemaker: AwsJsonService | undefined;
+  const invoke: Invoke = async (operation, input, ctx) => {
+    const service = sagemaker;
+    const handler = service?.handlers[operation];
+    if (!service || !handler) throw new Error(`sagebox does not serve ${operation}`);
+    const violations = service.validate(operation, input);
+    if (violations.length > 0) throw validationError(violations);
+    return (await handler(input, ctx)) as any;
+  };
+  let url = '';
+  const featureDeps: FeatureDeps = {
+    config, store, engine: training.engine, clock: systemClock, logger, objectStore, training, invoke, baseUrl: () => url,
+  };
+  // Each feature registers its engine work kinds here, before engine.start() below.
+  const features: SageboxFeature[] = [
+    tuningFeature(featureDeps),
+    processingFeature(featureDeps),
+    pipelinesFeature(featureDeps),
+    mlflowFeature(featureDeps),
+    searchFeature(featureDeps),
+  ];
+  sagemaker = createSageMakerService({
     ...createRegistryHandlers(store),
     ...createHubHandlers(store),
     ...createTagHandlers(store),
     ...training.handlers,
     ...algorithms,
+    ...Object.assign({}, ...features.map((f) => f.handlers ?? {})),
   });
   const app = createHttpServer({ services: [sagemaker, createLogsService(store)], auth: config.auth, logger });
+  for (const feature of features) feature.routes?.(app);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -66,9 +98,10 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Jobs start (and a crashed predecessor's jobs are recovered) once the API answers.
   await training.engine.start();
+  for (const feature of features) await feature.start?.();
   const objects = config.objectStore.driver === 'file' ? config.objectStore.root : (config.objectStore.endpoint ?? `AWS S3 (${config.objectStore.region})`);
   logger.info({ url, dataDir: config.dataDir, auth: config.auth.mode, objectStore: `${config.objectStore.driver}: ${objects}` }, 'sagebox started');
   return {
@@ -77,6 +110,7 @@ export async function startSagebox(config: SageboxConfig): Promise<RunningSagebo
     host,
     async close() {
       await app.close();
+      for (const feature of [...features].reverse()) await feature.stop?.();
       // Running jobs are stopped and requeued (they start again on the next start).
       await training.engine.stop();
       objectStore.close();

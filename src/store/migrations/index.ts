@@ -5,6 +5,11 @@ import { hubMigration } from './002_hub.js';
 import { engineMigration } from './003_engine.js';
 import { trainingMigration } from './004_training.js';
 import { algorithmsMigration } from './005_algorithms.js';
+import { tuningMigration } from './006_tuning.js';
+import { processingMigration } from './007_processing.js';
+import { pipelinesMigration } from './008_pipelines.js';
+import { mlflowMigration } from './009_mlflow.js';
+import { searchMigration } from './010_search.js';
 
 /**
  * Every migration, by its numbered name. A static map rather than a folder
@@ -19,6 +24,11 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '003_engine': engineMigration(dialect),
     '004_training': trainingMigration(dialect),
     '005_algorithms': algorithmsMigration(dialect),
+    '006_tuning': tuningMigration(dialect),
+    '007_processing': processingMigration(dialect),
+    '008_pipelines': pipelinesMigration(dialect),
+    '009_mlflow': mlflowMigration(dialect),
+    '010_search': searchMigration(dialect),
   };
 }
 

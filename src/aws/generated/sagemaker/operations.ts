@@ -148,10 +148,38 @@ export const operations: Record<string, OperationSpec> = {
    "ResourceLimitExceeded"
   ]
  },
+ "DeleteAction": {
+  "input": "DeleteActionRequest",
+  "output": "DeleteActionResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
  "DeleteAlgorithm": {
   "input": "DeleteAlgorithmInput",
   "errors": [
    "ConflictException"
+  ]
+ },
+ "DeleteArtifact": {
+  "input": "DeleteArtifactRequest",
+  "output": "DeleteArtifactResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
+ "DeleteAssociation": {
+  "input": "DeleteAssociationRequest",
+  "output": "DeleteAssociationResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
+ "DeleteContext": {
+  "input": "DeleteContextRequest",
+  "output": "DeleteContextResponse",
+  "errors": [
+   "ResourceNotFound"
   ]
  },
  "DeleteHub": {
@@ -215,10 +243,31 @@ export const operations: Record<string, OperationSpec> = {
   "output": "DeleteTagsOutput",
   "errors": []
  },
+ "DescribeAction": {
+  "input": "DescribeActionRequest",
+  "output": "DescribeActionResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
  "DescribeAlgorithm": {
   "input": "DescribeAlgorithmInput",
   "output": "DescribeAlgorithmOutput",
   "errors": []
+ },
+ "DescribeArtifact": {
+  "input": "DescribeArtifactRequest",
+  "output": "DescribeArtifactResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
+ "DescribeContext": {
+  "input": "DescribeContextRequest",
+  "output": "DescribeContextResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
  },
  "DescribeHub": {
   "input": "DescribeHubRequest",
@@ -291,6 +340,13 @@ export const operations: Record<string, OperationSpec> = {
    "ResourceNotFound"
   ]
  },
+ "DescribeProcessingJob": {
+  "input": "DescribeProcessingJobRequest",
+  "output": "DescribeProcessingJobResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
  "DescribeTrainingJob": {
   "input": "DescribeTrainingJobRequest",
   "output": "DescribeTrainingJobResponse",
@@ -307,10 +363,38 @@ export const operations: Record<string, OperationSpec> = {
    "ResourceLimitExceeded"
   ]
  },
+ "ListActions": {
+  "input": "ListActionsRequest",
+  "output": "ListActionsResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
  "ListAlgorithms": {
   "input": "ListAlgorithmsInput",
   "output": "ListAlgorithmsOutput",
   "errors": []
+ },
+ "ListArtifacts": {
+  "input": "ListArtifactsRequest",
+  "output": "ListArtifactsResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
+ "ListAssociations": {
+  "input": "ListAssociationsRequest",
+  "output": "ListAssociationsResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
+ },
+ "ListContexts": {
+  "input": "ListContextsRequest",
+  "output": "ListContextsResponse",
+  "errors": [
+   "ResourceNotFound"
+  ]
  },
  "ListHubContentVersions": {
   "input": "ListHubContentVersionsRequest",
@@ -385,6 +469,11 @@ export const operations: Record<string, OperationSpec> = {
  "ListPipelines": {
   "input": "ListPipelinesRequest",
   "output": "ListPipelinesResponse",
+  "errors": []
+ },
+ "ListProcessingJobs": {
+  "input": "ListProcessingJobsRequest",
+  "output": "ListProcessingJobsResponse",
   "errors": []
  },
  "ListTags": {
@@ -472,6 +561,12 @@ export const operations: Record<string, OperationSpec> = {
   "output": "StopPipelineExecutionResponse",
   "errors": [
    "ConflictException",
+   "ResourceNotFound"
+  ]
+ },
+ "StopProcessingJob": {
+  "input": "StopProcessingJobRequest",
+  "errors": [
    "ResourceNotFound"
   ]
  },

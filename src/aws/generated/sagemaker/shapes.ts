@@ -53,6 +53,22 @@ export const shapes: Record<string, Shape> = {
    "Stopped"
   ]
  },
+ "ActionSummaries": {
+  "type": "list",
+  "member": "ActionSummary"
+ },
+ "ActionSummary": {
+  "type": "structure",
+  "members": {
+   "ActionArn": "ActionArn",
+   "ActionName": "ExperimentEntityName",
+   "Source": "ActionSource",
+   "ActionType": "String64",
+   "Status": "ActionStatus",
+   "CreationTime": "Timestamp",
+   "LastModifiedTime": "Timestamp"
+  }
+ },
  "AddAssociationRequest": {
   "type": "structure",
   "members": {
@@ -350,6 +366,21 @@ export const shapes: Record<string, Shape> = {
   "type": "list",
   "member": "ArtifactSourceType"
  },
+ "ArtifactSummaries": {
+  "type": "list",
+  "member": "ArtifactSummary"
+ },
+ "ArtifactSummary": {
+  "type": "structure",
+  "members": {
+   "ArtifactArn": "ArtifactArn",
+   "ArtifactName": "ExperimentEntityName",
+   "Source": "ArtifactSource",
+   "ArtifactType": "String256",
+   "CreationTime": "Timestamp",
+   "LastModifiedTime": "Timestamp"
+  }
+ },
  "AssemblyType": {
   "type": "string",
   "enum": [
@@ -389,6 +420,24 @@ export const shapes: Record<string, Shape> = {
   "member": "AssociationInfo",
   "min": 0,
   "max": 10
+ },
+ "AssociationSummaries": {
+  "type": "list",
+  "member": "AssociationSummary"
+ },
+ "AssociationSummary": {
+  "type": "structure",
+  "members": {
+   "SourceArn": "AssociationEntityArn",
+   "DestinationArn": "AssociationEntityArn",
+   "SourceType": "String256",
+   "DestinationType": "String256",
+   "AssociationType": "AssociationEdgeType",
+   "SourceName": "ExperimentEntityName",
+   "DestinationName": "ExperimentEntityName",
+   "CreationTime": "Timestamp",
+   "CreatedBy": "UserContext"
+  }
  },
  "AthenaCatalog": {
   "type": "string",
@@ -1091,6 +1140,12 @@ export const shapes: Record<string, Shape> = {
   "max": 120,
   "pattern": "[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}"
  },
+ "ContextNameOrArn": {
+  "type": "string",
+  "min": 1,
+  "max": 256,
+  "pattern": "(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:context\\/)?([a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119})"
+ },
  "ContextSource": {
   "type": "structure",
   "members": {
@@ -1101,6 +1156,21 @@ export const shapes: Record<string, Shape> = {
   "required": [
    "SourceUri"
   ]
+ },
+ "ContextSummaries": {
+  "type": "list",
+  "member": "ContextSummary"
+ },
+ "ContextSummary": {
+  "type": "structure",
+  "members": {
+   "ContextArn": "ContextArn",
+   "ContextName": "ContextName",
+   "Source": "ContextSource",
+   "ContextType": "String256",
+   "CreationTime": "Timestamp",
+   "LastModifiedTime": "Timestamp"
+  }
  },
  "ContinuousParameterRange": {
   "type": "structure",
@@ -1732,6 +1802,21 @@ export const shapes: Record<string, Shape> = {
   "type": "list",
   "member": "DomainId"
  },
+ "DeleteActionRequest": {
+  "type": "structure",
+  "members": {
+   "ActionName": "ExperimentEntityName"
+  },
+  "required": [
+   "ActionName"
+  ]
+ },
+ "DeleteActionResponse": {
+  "type": "structure",
+  "members": {
+   "ActionArn": "ActionArn"
+  }
+ },
  "DeleteAlgorithmInput": {
   "type": "structure",
   "members": {
@@ -1740,6 +1825,52 @@ export const shapes: Record<string, Shape> = {
   "required": [
    "AlgorithmName"
   ]
+ },
+ "DeleteArtifactRequest": {
+  "type": "structure",
+  "members": {
+   "ArtifactArn": "ArtifactArn",
+   "Source": "ArtifactSource"
+  }
+ },
+ "DeleteArtifactResponse": {
+  "type": "structure",
+  "members": {
+   "ArtifactArn": "ArtifactArn"
+  }
+ },
+ "DeleteAssociationRequest": {
+  "type": "structure",
+  "members": {
+   "SourceArn": "AssociationEntityArn",
+   "DestinationArn": "AssociationEntityArn"
+  },
+  "required": [
+   "SourceArn",
+   "DestinationArn"
+  ]
+ },
+ "DeleteAssociationResponse": {
+  "type": "structure",
+  "members": {
+   "SourceArn": "AssociationEntityArn",
+   "DestinationArn": "AssociationEntityArn"
+  }
+ },
+ "DeleteContextRequest": {
+  "type": "structure",
+  "members": {
+   "ContextName": "ContextName"
+  },
+  "required": [
+   "ContextName"
+  ]
+ },
+ "DeleteContextResponse": {
+  "type": "structure",
+  "members": {
+   "ContextArn": "ContextArn"
+  }
  },
  "DeleteHubContentRequest": {
   "type": "structure",
@@ -1897,6 +2028,33 @@ export const shapes: Record<string, Shape> = {
    "RecommendationStatus"
   ]
  },
+ "DescribeActionRequest": {
+  "type": "structure",
+  "members": {
+   "ActionName": "ExperimentEntityNameOrArn"
+  },
+  "required": [
+   "ActionName"
+  ]
+ },
+ "DescribeActionResponse": {
+  "type": "structure",
+  "members": {
+   "ActionName": "ExperimentEntityNameOrArn",
+   "ActionArn": "ActionArn",
+   "Source": "ActionSource",
+   "ActionType": "String256",
+   "Description": "ExperimentDescription",
+   "Status": "ActionStatus",
+   "Properties": "LineageEntityParameters",
+   "CreationTime": "Timestamp",
+   "CreatedBy": "UserContext",
+   "LastModifiedTime": "Timestamp",
+   "LastModifiedBy": "UserContext",
+   "MetadataProperties": "MetadataProperties",
+   "LineageGroupArn": "LineageGroupArn"
+  }
+ },
  "DescribeAlgorithmInput": {
   "type": "structure",
   "members": {
@@ -1929,6 +2087,56 @@ export const shapes: Record<string, Shape> = {
    "AlgorithmStatus",
    "AlgorithmStatusDetails"
   ]
+ },
+ "DescribeArtifactRequest": {
+  "type": "structure",
+  "members": {
+   "ArtifactArn": "ArtifactArn"
+  },
+  "required": [
+   "ArtifactArn"
+  ]
+ },
+ "DescribeArtifactResponse": {
+  "type": "structure",
+  "members": {
+   "ArtifactName": "ExperimentEntityNameOrArn",
+   "ArtifactArn": "ArtifactArn",
+   "Source": "ArtifactSource",
+   "ArtifactType": "String256",
+   "Properties": "LineageEntityParameters",
+   "CreationTime": "Timestamp",
+   "CreatedBy": "UserContext",
+   "LastModifiedTime": "Timestamp",
+   "LastModifiedBy": "UserContext",
+   "MetadataProperties": "MetadataProperties",
+   "LineageGroupArn": "LineageGroupArn"
+  }
+ },
+ "DescribeContextRequest": {
+  "type": "structure",
+  "members": {
+   "ContextName": "ContextNameOrArn"
+  },
+  "required": [
+   "ContextName"
+  ]
+ },
+ "DescribeContextResponse": {
+  "type": "structure",
+  "members": {
+   "ContextName": "ContextName",
+   "ContextArn": "ContextArn",
+   "Source": "ContextSource",
+   "ContextType": "String256",
+   "Description": "ExperimentDescription",
+   "Properties": "LineageEntityParameters",
+   "CreationTime": "Timestamp",
+   "CreatedBy": "UserContext",
+   "LastModifiedTime": "Timestamp",
+   "LastModifiedBy": "UserContext",
+   "LineageGroupArn": "LineageGroupArn"
+  }
  },
  "DescribeHubContentRequest": {
   "type": "structure",
@@ -2299,6 +2507,49 @@ export const shapes: Record<string, Shape> = {
    "PipelineVersionDisplayName": "PipelineVersionName",
    "PipelineVersionDescription": "PipelineVersionDescription"
   }
+ },
+ "DescribeProcessingJobRequest": {
+  "type": "structure",
+  "members": {
+   "ProcessingJobName": "ProcessingJobName"
+  },
+  "required": [
+   "ProcessingJobName"
+  ]
+ },
+ "DescribeProcessingJobResponse": {
+  "type": "structure",
+  "members": {
+   "ProcessingInputs": "ProcessingInputs",
+   "ProcessingOutputConfig": "ProcessingOutputConfig",
+   "ProcessingJobName": "ProcessingJobName",
+   "ProcessingResources": "ProcessingResources",
+   "StoppingCondition": "ProcessingStoppingCondition",
+   "AppSpecification": "AppSpecification",
+   "Environment": "ProcessingEnvironmentMap",
+   "NetworkConfig": "NetworkConfig",
+   "RoleArn": "RoleArn",
+   "ExperimentConfig": "ExperimentConfig",
+   "ProcessingJobArn": "ProcessingJobArn",
+   "ProcessingJobStatus": "ProcessingJobStatus",
+   "ExitMessage": "ExitMessage",
+   "FailureReason": "FailureReason",
+   "ProcessingEndTime": "Timestamp",
+   "ProcessingStartTime": "Timestamp",
+   "LastModifiedTime": "Timestamp",
+   "CreationTime": "Timestamp",
+   "MonitoringScheduleArn": "MonitoringScheduleArn",
+   "AutoMLJobArn": "AutoMLJobArn",
+   "TrainingJobArn": "TrainingJobArn"
+  },
+  "required": [
+   "ProcessingJobName",
+   "ProcessingResources",
+   "AppSpecification",
+   "ProcessingJobArn",
+   "ProcessingJobStatus",
+   "CreationTime"
+  ]
  },
  "DescribeTrainingJobRequest": {
   "type": "structure",
@@ -2708,6 +2959,12 @@ export const shapes: Record<string, Shape> = {
   "min": 1,
   "max": 120,
   "pattern": "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"
+ },
+ "ExperimentEntityNameOrArn": {
+  "type": "string",
+  "min": 1,
+  "max": 256,
+  "pattern": "(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:(experiment|experiment-trial|experiment-trial-component|artifact|action|context)\\/)?([a-zA-Z0-9](-*[a-zA-Z0-9]){0,119})"
  },
  "ExperimentSource": {
   "type": "structure",
@@ -4026,6 +4283,26 @@ export const shapes: Record<string, Shape> = {
    "Associations": "AssociationInfoList"
   }
  },
+ "ListActionsRequest": {
+  "type": "structure",
+  "members": {
+   "SourceUri": "SourceUri",
+   "ActionType": "String256",
+   "CreatedAfter": "Timestamp",
+   "CreatedBefore": "Timestamp",
+   "SortBy": "SortActionsBy",
+   "SortOrder": "SortOrder",
+   "NextToken": "NextToken",
+   "MaxResults": "MaxResults"
+  }
+ },
+ "ListActionsResponse": {
+  "type": "structure",
+  "members": {
+   "ActionSummaries": "ActionSummaries",
+   "NextToken": "NextToken"
+  }
+ },
  "ListAlgorithmsInput": {
   "type": "structure",
   "members": {
@@ -4047,6 +4324,69 @@ export const shapes: Record<string, Shape> = {
   "required": [
    "AlgorithmSummaryList"
   ]
+ },
+ "ListArtifactsRequest": {
+  "type": "structure",
+  "members": {
+   "SourceUri": "SourceUri",
+   "ArtifactType": "String256",
+   "CreatedAfter": "Timestamp",
+   "CreatedBefore": "Timestamp",
+   "SortBy": "SortArtifactsBy",
+   "SortOrder": "SortOrder",
+   "NextToken": "NextToken",
+   "MaxResults": "MaxResults"
+  }
+ },
+ "ListArtifactsResponse": {
+  "type": "structure",
+  "members": {
+   "ArtifactSummaries": "ArtifactSummaries",
+   "NextToken": "NextToken"
+  }
+ },
+ "ListAssociationsRequest": {
+  "type": "structure",
+  "members": {
+   "SourceArn": "AssociationEntityArn",
+   "DestinationArn": "AssociationEntityArn",
+   "SourceType": "String256",
+   "DestinationType": "String256",
+   "AssociationType": "AssociationEdgeType",
+   "CreatedAfter": "Timestamp",
+   "CreatedBefore": "Timestamp",
+   "SortBy": "SortAssociationsBy",
+   "SortOrder": "SortOrder",
+   "NextToken": "NextToken",
+   "MaxResults": "MaxResults"
+  }
+ },
+ "ListAssociationsResponse": {
+  "type": "structure",
+  "members": {
+   "AssociationSummaries": "AssociationSummaries",
+   "NextToken": "NextToken"
+  }
+ },
+ "ListContextsRequest": {
+  "type": "structure",
+  "members": {
+   "SourceUri": "SourceUri",
+   "ContextType": "String256",
+   "CreatedAfter": "Timestamp",
+   "CreatedBefore": "Timestamp",
+   "SortBy": "SortContextsBy",
+   "SortOrder": "SortOrder",
+   "NextToken": "NextToken",
+   "MaxResults": "MaxResults"
+  }
+ },
+ "ListContextsResponse": {
+  "type": "structure",
+  "members": {
+   "ContextSummaries": "ContextSummaries",
+   "NextToken": "NextToken"
+  }
  },
  "ListHubContentVersionsRequest": {
   "type": "structure",
@@ -4343,6 +4683,31 @@ export const shapes: Record<string, Shape> = {
    "PipelineSummaries": "PipelineSummaryList",
    "NextToken": "NextToken"
   }
+ },
+ "ListProcessingJobsRequest": {
+  "type": "structure",
+  "members": {
+   "CreationTimeAfter": "Timestamp",
+   "CreationTimeBefore": "Timestamp",
+   "LastModifiedTimeAfter": "Timestamp",
+   "LastModifiedTimeBefore": "Timestamp",
+   "NameContains": "String",
+   "StatusEquals": "ProcessingJobStatus",
+   "SortBy": "SortBy",
+   "SortOrder": "SortOrder",
+   "NextToken": "NextToken",
+   "MaxResults": "MaxResults"
+  }
+ },
+ "ListProcessingJobsResponse": {
+  "type": "structure",
+  "members": {
+   "ProcessingJobSummaries": "ProcessingJobSummaries",
+   "NextToken": "NextToken"
+  },
+  "required": [
+   "ProcessingJobSummaries"
+  ]
  },
  "ListTagsInput": {
   "type": "structure",
@@ -6470,6 +6835,29 @@ export const shapes: Record<string, Shape> = {
    "Arn": "ProcessingJobArn"
   }
  },
+ "ProcessingJobSummaries": {
+  "type": "list",
+  "member": "ProcessingJobSummary"
+ },
+ "ProcessingJobSummary": {
+  "type": "structure",
+  "members": {
+   "ProcessingJobName": "ProcessingJobName",
+   "ProcessingJobArn": "ProcessingJobArn",
+   "CreationTime": "Timestamp",
+   "ProcessingEndTime": "Timestamp",
+   "LastModifiedTime": "Timestamp",
+   "ProcessingJobStatus": "ProcessingJobStatus",
+   "FailureReason": "FailureReason",
+   "ExitMessage": "ExitMessage"
+  },
+  "required": [
+   "ProcessingJobName",
+   "ProcessingJobArn",
+   "CreationTime",
+   "ProcessingJobStatus"
+  ]
+ },
  "ProcessingLocalPath": {
   "type": "string",
   "min": 0,
@@ -7861,12 +8249,42 @@ export const shapes: Record<string, Shape> = {
    "None"
   ]
  },
+ "SortActionsBy": {
+  "type": "string",
+  "enum": [
+   "Name",
+   "CreationTime"
+  ]
+ },
+ "SortArtifactsBy": {
+  "type": "string",
+  "enum": [
+   "CreationTime"
+  ]
+ },
+ "SortAssociationsBy": {
+  "type": "string",
+  "enum": [
+   "SourceArn",
+   "DestinationArn",
+   "SourceType",
+   "DestinationType",
+   "CreationTime"
+  ]
+ },
  "SortBy": {
   "type": "string",
   "enum": [
    "Name",
    "CreationTime",
    "Status"
+  ]
+ },
+ "SortContextsBy": {
+  "type": "string",
+  "enum": [
+   "Name",
+   "CreationTime"
   ]
  },
  "SortMlflowAppBy": {
@@ -8077,6 +8495,15 @@ export const shapes: Record<string, Shape> = {
    "PipelineExecutionArn": "PipelineExecutionArn"
   }
  },
+ "StopProcessingJobRequest": {
+  "type": "structure",
+  "members": {
+   "ProcessingJobName": "ProcessingJobName"
+  },
+  "required": [
+   "ProcessingJobName"
+  ]
+ },
  "StopTrainingJobRequest": {
   "type": "structure",
   "members": {
@@ -8123,6 +8550,11 @@ export const shapes: Record<string, Shape> = {
   "type": "string",
   "min": 0,
   "max": 3072
+ },
+ "String64": {
+  "type": "string",
+  "min": 0,
+  "max": 64
  },
  "StringParameterValue": {
   "type": "string",

@@ -8,6 +8,15 @@ export interface ActionSource {
   SourceId?: string;
 }
 export type ActionStatus = "Unknown" | "InProgress" | "Completed" | "Failed" | "Stopping" | "Stopped";
+export interface ActionSummary {
+  ActionArn?: string;
+  ActionName?: string;
+  Source?: ActionSource;
+  ActionType?: string;
+  Status?: ActionStatus;
+  CreationTime?: Date;
+  LastModifiedTime?: Date;
+}
 export interface AddAssociationRequest {
   SourceArn: string;
   DestinationArn: string;
@@ -95,11 +104,30 @@ export interface ArtifactSourceType {
   SourceIdType: ArtifactSourceIdType;
   Value: string;
 }
+export interface ArtifactSummary {
+  ArtifactArn?: string;
+  ArtifactName?: string;
+  Source?: ArtifactSource;
+  ArtifactType?: string;
+  CreationTime?: Date;
+  LastModifiedTime?: Date;
+}
 export type AssemblyType = "None" | "Line";
 export type AssociationEdgeType = "ContributedTo" | "AssociatedWith" | "DerivedFrom" | "Produced" | "SameAs";
 export interface AssociationInfo {
   SourceArn: string;
   DestinationArn: string;
+}
+export interface AssociationSummary {
+  SourceArn?: string;
+  DestinationArn?: string;
+  SourceType?: string;
+  DestinationType?: string;
+  AssociationType?: AssociationEdgeType;
+  SourceName?: string;
+  DestinationName?: string;
+  CreationTime?: Date;
+  CreatedBy?: UserContext;
 }
 export interface AthenaDatasetDefinition {
   Catalog: string;
@@ -295,6 +323,14 @@ export interface ContextSource {
   SourceUri: string;
   SourceType?: string;
   SourceId?: string;
+}
+export interface ContextSummary {
+  ContextArn?: string;
+  ContextName?: string;
+  Source?: ContextSource;
+  ContextType?: string;
+  CreationTime?: Date;
+  LastModifiedTime?: Date;
 }
 export interface ContinuousParameterRange {
   Name: string;
@@ -595,8 +631,35 @@ export interface DebugRuleEvaluationStatus {
   StatusDetails?: string;
   LastModifiedTime?: Date;
 }
+export interface DeleteActionRequest {
+  ActionName: string;
+}
+export interface DeleteActionResponse {
+  ActionArn?: string;
+}
 export interface DeleteAlgorithmInput {
   AlgorithmName: string;
+}
+export interface DeleteArtifactRequest {
+  ArtifactArn?: string;
+  Source?: ArtifactSource;
+}
+export interface DeleteArtifactResponse {
+  ArtifactArn?: string;
+}
+export interface DeleteAssociationRequest {
+  SourceArn: string;
+  DestinationArn: string;
+}
+export interface DeleteAssociationResponse {
+  SourceArn?: string;
+  DestinationArn?: string;
+}
+export interface DeleteContextRequest {
+  ContextName: string;
+}
+export interface DeleteContextResponse {
+  ContextArn?: string;
 }
 export interface DeleteHubContentRequest {
   HubName: string;
@@ -652,6 +715,24 @@ export interface DeploymentRecommendation {
   RecommendationStatus: RecommendationStatus;
   RealTimeInferenceRecommendations?: Array<RealTimeInferenceRecommendation>;
 }
+export interface DescribeActionRequest {
+  ActionName: string;
+}
+export interface DescribeActionResponse {
+  ActionName?: string;
+  ActionArn?: string;
+  Source?: ActionSource;
+  ActionType?: string;
+  Description?: string;
+  Status?: ActionStatus;
+  Properties?: Record<string, string>;
+  CreationTime?: Date;
+  CreatedBy?: UserContext;
+  LastModifiedTime?: Date;
+  LastModifiedBy?: UserContext;
+  MetadataProperties?: MetadataProperties;
+  LineageGroupArn?: string;
+}
 export interface DescribeAlgorithmInput {
   AlgorithmName: string;
 }
@@ -667,6 +748,38 @@ export interface DescribeAlgorithmOutput {
   AlgorithmStatusDetails: AlgorithmStatusDetails;
   ProductId?: string;
   CertifyForMarketplace?: boolean;
+}
+export interface DescribeArtifactRequest {
+  ArtifactArn: string;
+}
+export interface DescribeArtifactResponse {
+  ArtifactName?: string;
+  ArtifactArn?: string;
+  Source?: ArtifactSource;
+  ArtifactType?: string;
+  Properties?: Record<string, string>;
+  CreationTime?: Date;
+  CreatedBy?: UserContext;
+  LastModifiedTime?: Date;
+  LastModifiedBy?: UserContext;
+  MetadataProperties?: MetadataProperties;
+  LineageGroupArn?: string;
+}
+export interface DescribeContextRequest {
+  ContextName: string;
+}
+export interface DescribeContextResponse {
+  ContextName?: string;
+  ContextArn?: string;
+  Source?: ContextSource;
+  ContextType?: string;
+  Description?: string;
+  Properties?: Record<string, string>;
+  CreationTime?: Date;
+  CreatedBy?: UserContext;
+  LastModifiedTime?: Date;
+  LastModifiedBy?: UserContext;
+  LineageGroupArn?: string;
 }
 export interface DescribeHubContentRequest {
   HubName: string;
@@ -889,6 +1002,32 @@ export interface DescribePipelineResponse {
   ParallelismConfiguration?: ParallelismConfiguration;
   PipelineVersionDisplayName?: string;
   PipelineVersionDescription?: string;
+}
+export interface DescribeProcessingJobRequest {
+  ProcessingJobName: string;
+}
+export interface DescribeProcessingJobResponse {
+  ProcessingInputs?: Array<ProcessingInput>;
+  ProcessingOutputConfig?: ProcessingOutputConfig;
+  ProcessingJobName: string;
+  ProcessingResources: ProcessingResources;
+  StoppingCondition?: ProcessingStoppingCondition;
+  AppSpecification: AppSpecification;
+  Environment?: Record<string, string>;
+  NetworkConfig?: NetworkConfig;
+  RoleArn?: string;
+  ExperimentConfig?: ExperimentConfig;
+  ProcessingJobArn: string;
+  ProcessingJobStatus: ProcessingJobStatus;
+  ExitMessage?: string;
+  FailureReason?: string;
+  ProcessingEndTime?: Date;
+  ProcessingStartTime?: Date;
+  LastModifiedTime?: Date;
+  CreationTime: Date;
+  MonitoringScheduleArn?: string;
+  AutoMLJobArn?: string;
+  TrainingJobArn?: string;
 }
 export interface DescribeTrainingJobRequest {
   TrainingJobName: string;
@@ -1400,6 +1539,20 @@ export interface LineageMetadata {
   ContextArns?: Record<string, string>;
   Associations?: Array<AssociationInfo>;
 }
+export interface ListActionsRequest {
+  SourceUri?: string;
+  ActionType?: string;
+  CreatedAfter?: Date;
+  CreatedBefore?: Date;
+  SortBy?: SortActionsBy;
+  SortOrder?: SortOrder;
+  NextToken?: string;
+  MaxResults?: number;
+}
+export interface ListActionsResponse {
+  ActionSummaries?: Array<ActionSummary>;
+  NextToken?: string;
+}
 export interface ListAlgorithmsInput {
   CreationTimeAfter?: Date;
   CreationTimeBefore?: Date;
@@ -1411,6 +1564,51 @@ export interface ListAlgorithmsInput {
 }
 export interface ListAlgorithmsOutput {
   AlgorithmSummaryList: Array<AlgorithmSummary>;
+  NextToken?: string;
+}
+export interface ListArtifactsRequest {
+  SourceUri?: string;
+  ArtifactType?: string;
+  CreatedAfter?: Date;
+  CreatedBefore?: Date;
+  SortBy?: SortArtifactsBy;
+  SortOrder?: SortOrder;
+  NextToken?: string;
+  MaxResults?: number;
+}
+export interface ListArtifactsResponse {
+  ArtifactSummaries?: Array<ArtifactSummary>;
+  NextToken?: string;
+}
+export interface ListAssociationsRequest {
+  SourceArn?: string;
+  DestinationArn?: string;
+  SourceType?: string;
+  DestinationType?: string;
+  AssociationType?: AssociationEdgeType;
+  CreatedAfter?: Date;
+  CreatedBefore?: Date;
+  SortBy?: SortAssociationsBy;
+  SortOrder?: SortOrder;
+  NextToken?: string;
+  MaxResults?: number;
+}
+export interface ListAssociationsResponse {
+  AssociationSummaries?: Array<AssociationSummary>;
+  NextToken?: string;
+}
+export interface ListContextsRequest {
+  SourceUri?: string;
+  ContextType?: string;
+  CreatedAfter?: Date;
+  CreatedBefore?: Date;
+  SortBy?: SortContextsBy;
+  SortOrder?: SortOrder;
+  NextToken?: string;
+  MaxResults?: number;
+}
+export interface ListContextsResponse {
+  ContextSummaries?: Array<ContextSummary>;
   NextToken?: string;
 }
 export interface ListHubContentVersionsRequest {
@@ -1593,6 +1791,22 @@ export interface ListPipelinesRequest {
 }
 export interface ListPipelinesResponse {
   PipelineSummaries?: Array<PipelineSummary>;
+  NextToken?: string;
+}
+export interface ListProcessingJobsRequest {
+  CreationTimeAfter?: Date;
+  CreationTimeBefore?: Date;
+  LastModifiedTimeAfter?: Date;
+  LastModifiedTimeBefore?: Date;
+  NameContains?: string;
+  StatusEquals?: ProcessingJobStatus;
+  SortBy?: SortBy;
+  SortOrder?: SortOrder;
+  NextToken?: string;
+  MaxResults?: number;
+}
+export interface ListProcessingJobsResponse {
+  ProcessingJobSummaries: Array<ProcessingJobSummary>;
   NextToken?: string;
 }
 export interface ListTagsInput {
@@ -2280,6 +2494,16 @@ export type ProcessingJobStatus = "InProgress" | "Completed" | "Failed" | "Stopp
 export interface ProcessingJobStepMetadata {
   Arn?: string;
 }
+export interface ProcessingJobSummary {
+  ProcessingJobName: string;
+  ProcessingJobArn: string;
+  CreationTime: Date;
+  ProcessingEndTime?: Date;
+  LastModifiedTime?: Date;
+  ProcessingJobStatus: ProcessingJobStatus;
+  FailureReason?: string;
+  ExitMessage?: string;
+}
 export interface ProcessingOutput {
   OutputName: string;
   S3Output?: ProcessingS3Output;
@@ -2621,7 +2845,11 @@ export interface ShuffleConfig {
   Seed: number;
 }
 export type SkipModelValidation = "All" | "None";
+export type SortActionsBy = "Name" | "CreationTime";
+export type SortArtifactsBy = "CreationTime";
+export type SortAssociationsBy = "SourceArn" | "DestinationArn" | "SourceType" | "DestinationType" | "CreationTime";
 export type SortBy = "Name" | "CreationTime" | "Status";
+export type SortContextsBy = "Name" | "CreationTime";
 export type SortMlflowAppBy = "Name" | "CreationTime" | "Status";
 export type SortOrder = "Ascending" | "Descending";
 export type SortPipelineExecutionsBy = "CreationTime" | "PipelineExecutionArn";
@@ -2673,6 +2901,9 @@ export interface StopPipelineExecutionRequest {
 }
 export interface StopPipelineExecutionResponse {
   PipelineExecutionArn?: string;
+}
+export interface StopProcessingJobRequest {
+  ProcessingJobName: string;
 }
 export interface StopTrainingJobRequest {
   TrainingJobName: string;

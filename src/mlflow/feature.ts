@@ -1,0 +1,6 @@
+/** The feature for MLflow tracking servers, apps and the MLflow REST API (issue 8). */
+import type { FeatureDeps, SageboxFeature } from '../feature.js';
+
+export function mlflowFeature(_deps: FeatureDeps): SageboxFeature {
+  return {};
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+
+/** Reserved for its feature; filled in with the feature's tables. */
+export function processingMigration(_dialect: StoreDialect): Migration {
+  return { async up() {} };
+}
