@@ -24,6 +24,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'training-overhead': () => import('./training-overhead.js'),
   'training-api': () => import('./training-api.js'),
   'lora-step': () => import('./llm/lora-step.js'),
+  processing: () => import('./processing.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

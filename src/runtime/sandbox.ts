@@ -158,6 +158,8 @@ export function planLaunch(options: {
   env: Record<string, string>;
   sandbox: boolean;
   networkIsolation: boolean;
+  /** The working directory inside the sandbox; default `/opt/ml/code` (plain processes start in `paths.code`). */
+  workdir?: string;
 }): LaunchPlan {
   const [file, ...args] = options.command;
   if (!file) throw new Error('empty command');
@@ -166,7 +168,7 @@ export function planLaunch(options: {
   }
   return {
     file: 'bwrap',
-    args: [...bwrapArgs(options.paths, options.networkIsolation, hostTmpBinds(options.command)), '--chdir', `${OPT_ML}/code`, '--', file, ...args],
+    args: [...bwrapArgs(options.paths, options.networkIsolation, hostTmpBinds(options.command)), '--chdir', options.workdir ?? `${OPT_ML}/code`, '--', file, ...args],
     cwd: options.paths.root,
     env: options.env,
     infoFd: true,
