@@ -25,6 +25,8 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   'training-api': () => import('./training-api.js'),
   'lora-step': () => import('./llm/lora-step.js'),
   processing: () => import('./processing.js'),
+  serverless: () => import('./serverless.js'),
+  mlflow: () => import('./mlflow.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,8 @@ import { ConfigError, resolveConfig, type ConfigFlags } from '../config.js';
 import { AwsCallError, awsEnv } from './aws-call.js';
 import { printJobLogs } from './logs.js';
 import { registerDataCommands } from './data.js';
+import { registerMlflowCommands } from './mlflow.js';
+import { registerHubCommands } from './hub.js';
 
 // The AWS SDK (S3 driver, CLI calls) warns on Node 20 that its releases after January 2027
 // will need Node 22. sagebox pins the SDK it ships with, so the warning is nothing a sagebox
@@ -54,6 +56,8 @@ function buildProgram(): Command {
     });
 
   registerDataCommands(program);
+  registerMlflowCommands(program);
+  registerHubCommands(program);
   return program;
 }
 

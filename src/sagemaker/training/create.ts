@@ -11,6 +11,8 @@ import { trainingJobArn } from './arns.js';
 import { TRAINING_WORK } from './executor.js';
 import { findJob, type StoredTransition, type TrainingJobState } from './job-store.js';
 import { jobAlreadyExists } from './messages.js';
+import { trainingObservers } from './observer.js';
+import type { ServerlessPlan } from '../serverless/plan.js';
 import type { TrainingDeps } from './deps.js';
 import type { CreateTrainingJobRequest, CreateTrainingJobResponse } from './shapes.js';
 import { checkCreateRequest } from './validate-create.js';
@@ -36,7 +38,10 @@ export function withDefaults(input: CreateTrainingJobRequest): CreateTrainingJob
 
 export async function createTrainingJob(deps: TrainingDeps, input: CreateTrainingJobRequest, ctx: RequestContext): Promise<CreateTrainingJobResponse> {
   checkCreateRequest(input);
+  let plan: ServerlessPlan | undefined;
+  if (input.ServerlessJobConfig && deps.planServerless) ({ plan, request: input } = await deps.planServerless(input, ctx));
   input = await deps.applyAlgorithm(input, ctx);
+  for (const o of trainingObservers(deps.store)) await o.checkCreate?.(input, ctx);
   for (const channel of input.InputDataConfig ?? []) {
     // An unknown DatasetArn is refused at create, not discovered at run time.
     if (channel.DataSource.DatasetSource) await deps.resolveDataset(channel.DataSource.DatasetSource.DatasetArn, ctx);
@@ -50,7 +55,7 @@ export async function createTrainingJob(deps: TrainingDeps, input: CreateTrainin
   let status = 'InProgress';
   let secondary = 'Starting';
   let failureReason: string | null = null;
-  if (serverless && !deps.runServerless) {
+  if (serverless && !plan) {
     // Stored and echoed as asked; sagebox cannot run it yet, and says so instead of pretending.
     transitions[0]!.EndTime = now;
     transitions.push({ Status: 'Failed', StartTime: now, EndTime: now, StatusMessage: 'Training job failed' });
@@ -59,6 +64,7 @@ export async function createTrainingJob(deps: TrainingDeps, input: CreateTrainin
   }
   const state: TrainingJobState = {
     transitions, finalMetrics: [], attempt: 0, maxAttempts: 1 + (req.RetryStrategy?.MaximumRetryAttempts ?? 0), logStreams: [],
+    ...(plan ? { serverless: { plan } } : {}),
   };
   try {
     await deps.store.db.transaction().execute(async (trx) => {
@@ -84,6 +90,7 @@ export async function createTrainingJob(deps: TrainingDeps, input: CreateTrainin
         request: JSON.stringify(req), state: JSON.stringify(state),
       }).returning('id').executeTakeFirstOrThrow();
       await putTags(trx, ctx, arn, input.Tags ?? []);
+      for (const o of trainingObservers(deps.store)) await o.created?.(trx, { id: Number(row.id), name, arn, runs: status === 'InProgress' }, input, ctx, now);
       if (status === 'InProgress') {
         await enqueueWork(trx, { kind: TRAINING_WORK, resourceKey: String(row.id), payload: { jobId: Number(row.id) } }, now);
       }

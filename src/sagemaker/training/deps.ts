@@ -2,6 +2,9 @@ import type { Clock } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import type { Store } from '../../store/database.js';
 import type { DatasetResolver } from './inputs.js';
+import type { RequestContext } from '../../aws/context.js';
+import type { ServerlessPlan } from '../serverless/plan.js';
+import type { CreateTrainingJobRequest } from './shapes.js';
 import type { AlgorithmHook } from './validate-create.js';
 
 /**
@@ -19,6 +22,9 @@ export interface TrainingDeps {
   /** AlgorithmName → the request to run (see AlgorithmHook); `noAlgorithms` until algorithms are wired in. */
   applyAlgorithm: AlgorithmHook;
   resolveDataset: DatasetResolver;
-  /** Set once a runtime for serverless (ServerlessJobConfig) jobs exists; absent: they are stored and Failed. */
-  runServerless?: boolean;
+  /**
+   * Checks and resolves a serverless (ServerlessJobConfig) request (src/sagemaker/serverless
+   * planServerlessJob). Absent: serverless jobs are stored and Failed, saying they cannot run.
+   */
+  planServerless?: (input: CreateTrainingJobRequest, ctx: RequestContext) => Promise<{ plan: ServerlessPlan; request: CreateTrainingJobRequest }>;
 }

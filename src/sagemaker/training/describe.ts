@@ -9,12 +9,13 @@ import { describedAlgorithmSpecification } from '../algorithms/resolve.js';
 import type { TrainingDeps } from './deps.js';
 import { findJob, parseRequest, parseState, type JobRow } from './job-store.js';
 import { jobNotFound } from './messages.js';
+import { observedDescribeFields } from './observer.js';
 import type { DescribeTrainingJobRequest, DescribeTrainingJobResponse, SecondaryStatus, TrainingJobStatus } from './shapes.js';
 
 export async function describeTrainingJob(deps: TrainingDeps, input: DescribeTrainingJobRequest, ctx: RequestContext): Promise<DescribeTrainingJobResponse> {
   const row = await findJob(deps.store.db, ctx, input.TrainingJobName.toLowerCase());
   if (!row) throw jobNotFound();
-  return describeRow(row);
+  return { ...describeRow(row), ...(await observedDescribeFields(deps.store, row)) };
 }
 
 /** Seconds between two epoch-ms times, at least 1 (the model's minimum). */
@@ -72,6 +73,8 @@ export function describeRow(row: JobRow): DescribeTrainingJobResponse {
     MlflowConfig: req.MlflowConfig,
     ModelPackageConfig: req.ModelPackageConfig,
     // §3.6: present on serverless jobs from the start, members filled as training progresses.
-    ProgressInfo: req.ServerlessJobConfig ? {} : undefined,
+    ProgressInfo: req.ServerlessJobConfig ? { ...state.serverless?.progress } : undefined,
+    BillableTokenCount: state.serverless?.billableTokens,
+    OutputModelPackageArn: state.serverless?.outputPackageArn,
   };
 }

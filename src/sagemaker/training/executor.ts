@@ -19,6 +19,7 @@ import { channelSpecs, inputPreparer, type DatasetResolver } from './inputs.js';
 import { parseRequest, parseState, loadJob, TERMINAL, updateJob, type JobRow } from './job-store.js';
 import { JobOutputWriter, logStreamName, openLogStream, TRAINING_LOG_GROUP } from './log-writer.js';
 import { recoverAttempt } from './recovery.js';
+import { emitEnded, emitTrainingStarted } from './observer.js';
 import type { AttemptPaths, TrainingRunner } from './runner.js';
 
 export const TRAINING_WORK = 'training-job';
@@ -41,6 +42,15 @@ export interface ExecutorDeps {
   maxLogEvents: number;
   resolveDataset: DatasetResolver;
   logger?: Logger;
+  /** Runs jobs with a ServerlessJobConfig (src/sagemaker/serverless); absent: they are never queued. */
+  serverless?: ServerlessRunner;
+}
+
+/** The serverless branch of the `training-job` work (kept out of this file: see src/sagemaker/serverless). */
+export interface ServerlessRunner {
+  run(deps: ExecutorDeps, item: WorkItem<{ jobId: number }>, wctx: WorkContext, row: JobRow): Promise<WorkOutcome>;
+  /** After the engine failed the job (a handler fault): settle what the job made. */
+  afterFail(deps: ExecutorDeps, jobId: number): Promise<void>;
 }
 
 /** How long a shutdown waits after SIGTERM before SIGKILL (shutdown must not take 120 s). */
@@ -52,11 +62,13 @@ export function trainingWorkHandler(deps: ExecutorDeps): WorkHandler<{ jobId: nu
     async run(item, wctx) {
       const row = await loadJob(deps.store.db, item.payload.jobId);
       if (!row || TERMINAL.has(row.status)) return { kind: 'done' };
+      if (deps.serverless && parseState(row).serverless) return deps.serverless.run(deps, item, wctx, row);
       if (item.recovered) return recoverAttempt(deps, item, wctx, row);
       return runAttempt(deps, item, wctx, row);
     },
     async fail(item, reason) {
       await finishFailed(deps, item.payload.jobId, reason);
+      await deps.serverless?.afterFail(deps, item.payload.jobId);
     },
   };
 }
@@ -128,7 +140,8 @@ async function runAttempt(deps: ExecutorDeps, item: WorkItem<{ jobId: number }>,
       onMetric: (point) => writer.metric(point),
       onPhase: (phase) => later(() => phase === 'downloading'
         ? updateJob(db, jobId, { secondary: 'Downloading', message: 'Downloading input data', trainingStartTime: clock.now(), when: (r) => r.status === 'InProgress' }, clock.now())
-        : updateJob(db, jobId, { secondary: 'Training', message: 'Training image download completed. Training in progress.', when: (r) => r.status === 'InProgress' }, clock.now())),
+        : updateJob(db, jobId, { secondary: 'Training', message: 'Training image download completed. Training in progress.', when: (r) => r.status === 'InProgress' }, clock.now())
+          .then(() => emitTrainingStarted(store, jobId))),
       onStarted: (id) => {
         identity = id;
         later(() => wctx.setHandle({ root, attempt, streamId, identity: id } satisfies AttemptHandle));
@@ -202,6 +215,7 @@ export async function finishWithOutputs(
       if (finalMetrics) s.finalMetrics = finalMetrics;
     },
   }, end);
+  emitEnded(deps.store, jobId);
 }
 
 /** Ends the job Failed with a FailureReason (first 1024 characters). */
@@ -211,6 +225,7 @@ export async function finishFailed(deps: ExecutorDeps, jobId: number, reason: st
     secondary: 'Failed', message: 'Training job failed', failureReason: reason, trainingEndTime: end,
     patch: (s) => void (finalMetrics && (s.finalMetrics = finalMetrics)),
   }, end);
+  emitEnded(deps.store, jobId);
 }
 
 /** Ends a job that was stopped before or without a process (nothing to upload when `paths` is undefined). */
@@ -222,6 +237,7 @@ export async function finishStopped(deps: ExecutorDeps, jobId: number, how: 'use
     message: how === 'user' ? 'Training job stopped before it started' : 'Training job stopped: MaxRuntimeInSeconds exceeded',
     trainingEndTime: end,
   }, end);
+  emitEnded(deps.store, jobId);
 }
 
 /** Appends sagebox's own note to a job's latest log stream (used where no writer is open). */

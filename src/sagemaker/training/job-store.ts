@@ -9,6 +9,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { RequestContext } from '../../aws/context.js';
 import type { Database } from '../../store/schema.js';
 import type { TrainingJobTable } from '../../store/schema-training.js';
+import type { ServerlessPlan } from '../serverless/plan.js';
+import type { TrainingProgressInfo } from '../../aws/generated/sagemaker/types.js';
 import type { CreateTrainingJobRequest, SecondaryStatus, TrainingJobStatus } from './shapes.js';
 
 export type JobRow = Selectable<TrainingJobTable>;
@@ -33,6 +35,22 @@ export interface TrainingJobState {
   maxAttempts: number;
   /** Log streams of the attempts, oldest first. */
   logStreams: string[];
+  /** Serverless jobs (ServerlessJobConfig) only: see src/sagemaker/serverless. */
+  serverless?: ServerlessJobState;
+}
+
+/** What a serverless job keeps besides the classic state. */
+export interface ServerlessJobState {
+  /** Resolved at create time. */
+  plan: ServerlessPlan;
+  /** ProgressInfo as DescribeTrainingJob shows it ({} until the first step). */
+  progress?: TrainingProgressInfo;
+  /** Tokens the runtime processed (set when the job Completes or Stops, §3.6). */
+  billableTokens?: number;
+  /** The Logged output package, allocated when the job starts (FineTuning only). */
+  outputPackageArn?: string;
+  /** What the runtime wrote, once outputs are uploaded. */
+  result?: { adapter: boolean; merged: boolean; stopped: boolean };
 }
 
 export const TERMINAL: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped']);

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../../engine/clock.js';
 import { Engine } from '../../engine/engine.js';
 import type { Store } from '../../store/database.js';
 import { resolveDatasetLocation } from '../hub/resolve.js';
+import { planServerlessJob, registerBuiltinModels, serverlessRunner } from '../serverless/index.js';
 import { TRAINING_WORK, trainingWorkHandler } from './executor.js';
 import { createTrainingHandlers } from './index.js';
 import type { DatasetResolver } from './inputs.js';
@@ -41,13 +42,16 @@ export function setUpTraining(options: {
   const runner = options.runner ?? new LocalTrainingRunner({ objectStore, stopGraceMs: options.jobs.stopGraceSeconds * 1000, sandbox: options.jobs.sandbox });
   const engine = new Engine(options.store, { clock, ...(options.logger ? { logger: options.logger } : {}) });
   const resolveDataset: DatasetResolver = async (arn, ctx) => ({ s3Uri: await resolveDatasetLocation(options.store, ctx, arn), s3DataType: 'S3Prefix' });
+  // The built-in base model of serverless jobs, in the public hub.
+  registerBuiltinModels();
   engine.register(TRAINING_WORK, trainingWorkHandler({
     store: options.store, runner, dataDir: options.dataDir, clock, maxLogEvents: options.jobs.maxLogEvents, resolveDataset,
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.logger ? { logger: options.logger } : {}), serverless: serverlessRunner,
   }), options.jobs.maxConcurrentJobs);
   const handlers = createTrainingHandlers({
     store: options.store, engine, clock, maxConcurrentJobs: options.jobs.maxConcurrentJobs,
     applyAlgorithm: options.applyAlgorithm ?? noAlgorithms, resolveDataset,
+    planServerless: (input, ctx) => planServerlessJob(options.store, input, ctx),
   });
   return { handlers, engine, objectStore };
 }

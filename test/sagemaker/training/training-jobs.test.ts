@@ -1,6 +1,6 @@
 /**
  * The training provider through the SDK: every request member round-trips in Describe
- * (2025-12-03 members included), defaults, serverless jobs stored but not run, DatasetArn
+ * (2025-12-03 members included), defaults, a serverless job's members, DatasetArn
  * channels from the hub, ListTrainingJobs filters, sort and paging, tags, accounts.
  */
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +25,8 @@ const quick = (name: string, extra: Partial<sm.CreateTrainingJobRequest> = {}): 
 
 describe('CreateTrainingJob / DescribeTrainingJob', () => {
   test('every member of the request round-trips, with the documented defaults filled in', async () => {
+    // MlflowConfig must name an MLflow resource that exists.
+    const app = await sb.client.send(new sm.CreateMlflowAppCommand({ Name: 'app-1', ArtifactStoreUri: 's3://bucket/mlflow', RoleArn: ROLE }));
     const request: sm.CreateTrainingJobRequest = {
       TrainingJobName: 'Round-Trip',
       RoleArn: ROLE,
@@ -53,7 +55,7 @@ describe('CreateTrainingJob / DescribeTrainingJob', () => {
       RetryStrategy: { MaximumRetryAttempts: 2 },
       RemoteDebugConfig: { EnableRemoteDebug: false },
       InfraCheckConfig: { EnableInfraCheck: false },
-      MlflowConfig: { MlflowResourceArn: 'arn:aws:sagemaker:us-east-1:123456789012:mlflow-app/app-1', MlflowExperimentName: 'exp', MlflowRunName: 'run' },
+      MlflowConfig: { MlflowResourceArn: app.Arn!, MlflowExperimentName: 'exp', MlflowRunName: 'run' },
       ModelPackageConfig: { ModelPackageGroupArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g' },
       Tags: [{ Key: 'k', Value: 'v' }],
     };
@@ -80,32 +82,37 @@ describe('CreateTrainingJob / DescribeTrainingJob', () => {
     assert.equal(d.TrainingJobName, 'default-stop', 'found case-insensitively, echoed as created');
   });
 
-  test('a serverless job is stored and echoed, and Failed saying sagebox does not run it yet', async () => {
+  test('a serverless job is stored and echoed (BaseModelArn with its version), runs, and fails on missing data with a ClientError', async () => {
+    await sb.client.send(new sm.CreateModelPackageGroupCommand({ ModelPackageGroupName: 'g' }));
     const request: sm.CreateTrainingJobRequest = {
       TrainingJobName: 'serverless-sft', RoleArn: ROLE,
       InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'Converse', S3Uri: 's3://bucket/sft/' } } }],
       OutputDataConfig: { S3OutputPath: 's3://bucket/out' },
       ServerlessJobConfig: {
-        BaseModelArn: 'arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/meta-textgeneration-llama-3-1-8b-instruct/2.40.0',
+        BaseModelArn: 'arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/sagebox-tiny',
         AcceptEula: true, JobType: 'FineTuning', CustomizationTechnique: 'SFT', Peft: 'LORA',
       },
       ModelPackageConfig: { ModelPackageGroupArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g' },
-      MlflowConfig: { MlflowResourceArn: 'arn:aws:sagemaker:us-east-1:123456789012:mlflow-tracking-server/t' },
       HyperParameters: { learning_rate: '0.0001' },
     };
     await sb.client.send(new sm.CreateTrainingJobCommand(request));
-    const d = await sb.client.send(new sm.DescribeTrainingJobCommand({ TrainingJobName: 'serverless-sft' }));
-    assert.deepEqual(d.ServerlessJobConfig, request.ServerlessJobConfig);
+    const d = await waitForJob(sb.client, 'serverless-sft');
+    assert.deepEqual(d.ServerlessJobConfig, { ...request.ServerlessJobConfig, BaseModelArn: `${request.ServerlessJobConfig!.BaseModelArn}/1.0.0` });
     assert.deepEqual(d.ModelPackageConfig, request.ModelPackageConfig);
-    assert.deepEqual(d.MlflowConfig, request.MlflowConfig);
     assert.deepEqual(d.OutputDataConfig, { S3OutputPath: 's3://bucket/out', KmsKeyId: '', CompressionType: 'NONE' });
     assert.deepEqual(d.StoppingCondition, { MaxRuntimeInSeconds: 86400 });
     assert.deepEqual(d.ProgressInfo, {});
     assert.equal(d.AlgorithmSpecification, undefined);
     assert.equal(d.TrainingJobStatus, 'Failed');
-    assert.match(d.FailureReason!, /sagebox does not run serverless training jobs/);
+    assert.equal(d.FailureReason, "ClientError: channel 'train': there is no data at s3://bucket/sft/");
+    assert.match(d.OutputModelPackageArn!, /:model-package\/g\/1$/);
     const fineTuningWithoutPackage = await awsError(() => sb.client.send(new sm.CreateTrainingJobCommand({ ...request, TrainingJobName: 'sl-2', ModelPackageConfig: undefined })));
     assert.match(fineTuningWithoutPackage.message, /ModelPackageConfig is required for a serverless fine-tuning job/);
+    const unknownModel = await awsError(() => sb.client.send(new sm.CreateTrainingJobCommand({
+      ...request, TrainingJobName: 'sl-3',
+      ServerlessJobConfig: { ...request.ServerlessJobConfig!, BaseModelArn: 'arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/meta-textgeneration-llama-3-1-8b-instruct/2.40.0' },
+    })));
+    assert.equal(unknownModel.name, 'ResourceNotFound');
   });
 
   test('a DatasetArn channel reads the hub data set\'s location', async () => {
