@@ -2,8 +2,10 @@
  * sagebox's configuration: command-line flags over environment variables over defaults.
  * Every value is checked here, once, so the rest of the code can trust it.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ObjectStoreConfig } from './artifacts/index.js';
+import type { ImageTableEntry } from './runtime/image-table.js';
 import { DEFAULT_AUTH, type AuthConfig, type AuthMode, type CredentialConfig } from './aws/sigv4.js';
 
 /** pino's level names. */
@@ -48,6 +50,12 @@ export interface JobsConfig {
   sandbox: 'auto' | 'required' | 'off';
   /** `SAGEBOX_MAX_LOG_EVENTS` (100–10000000, default 100000): log lines kept per job attempt. */
   maxLogEvents: number;
+  /**
+   * `SAGEBOX_IMAGE_TABLE`: image URI → local command rows consulted before the built-ins (see
+   * src/runtime/image-table.ts), as JSON (`[{"match": "regex", "command": ["python3", "/srv/x.py", "{userArgs}"]}]`)
+   * or the path of a file holding it. Default: none.
+   */
+  imageTable: ImageTableEntry[];
 }
 
 /** Flags as the CLI hands them over (strings, all optional). */
@@ -238,7 +246,40 @@ export function resolveJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     stopGraceSeconds: int('SAGEBOX_STOP_GRACE_SECONDS', 120, 0, 3600),
     sandbox: oneOf(env.SAGEBOX_SANDBOX || 'auto', ['auto', 'required', 'off'] as const, 'sandbox mode (SAGEBOX_SANDBOX)'),
     maxLogEvents: int('SAGEBOX_MAX_LOG_EVENTS', 100_000, 100, 10_000_000),
+    imageTable: parseImageTable(env.SAGEBOX_IMAGE_TABLE ?? ''),
   };
+}
+
+/** `SAGEBOX_IMAGE_TABLE`: inline JSON (starts with `[` or `{`) or a file path; every row checked here, so a bad one stops start-up. */
+function parseImageTable(raw: string): ImageTableEntry[] {
+  const text = raw.trim();
+  if (text === '') return [];
+  let json: string;
+  try {
+    json = text.startsWith('[') || text.startsWith('{') ? text : readFileSync(text, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`SAGEBOX_IMAGE_TABLE: cannot read ${text}: ${(error as Error).message}`);
+  }
+  let rows: unknown;
+  try {
+    rows = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigError(`SAGEBOX_IMAGE_TABLE is not valid JSON: ${(error as Error).message}`);
+  }
+  const shape = 'an array of {"match": "<regular expression>", "command": ["<program>", "<arg or {entryPoint}|{program}|{userArgs}|{args}>", ...]}';
+  if (!Array.isArray(rows)) throw new ConfigError(`SAGEBOX_IMAGE_TABLE must be ${shape}.`);
+  return rows.map((row: unknown, i) => {
+    const r = row as { match?: unknown; command?: unknown };
+    if (typeof r?.match !== 'string' || !Array.isArray(r.command) || r.command.length === 0 || !r.command.every((c) => typeof c === 'string')) {
+      throw new ConfigError(`SAGEBOX_IMAGE_TABLE row ${i + 1} is not ${shape.slice(shape.indexOf('{'))}.`);
+    }
+    try {
+      new RegExp(r.match);
+    } catch (error) {
+      throw new ConfigError(`SAGEBOX_IMAGE_TABLE row ${i + 1}: '${r.match}' is not a valid regular expression: ${(error as Error).message}`);
+    }
+    return { match: r.match, command: r.command as string[] };
+  });
 }
 
 function parsePort(value: string | undefined): number {

@@ -10,14 +10,14 @@ test('defaults: 127.0.0.1:8086, ./.sagebox, parse auth, info logs', () => {
     dataDir: '/work/project/.sagebox',
     logLevel: 'info',
     auth: { mode: 'parse', defaultAccountId: '000000000000', defaultRegion: 'us-east-1', credentials: [] },
-    jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100_000 },
+    jobs: { maxConcurrentJobs: 2, stopGraceSeconds: 120, sandbox: 'auto', maxLogEvents: 100_000, imageTable: [] },
     objectStore: { driver: 'file', root: '/work/project/.sagebox/objects' },
   });
 });
 
 test('jobs: SAGEBOX_MAX_CONCURRENT_JOBS, SAGEBOX_STOP_GRACE_SECONDS, SAGEBOX_SANDBOX, SAGEBOX_MAX_LOG_EVENTS', () => {
   const config = resolveConfig({}, { SAGEBOX_MAX_CONCURRENT_JOBS: '4', SAGEBOX_STOP_GRACE_SECONDS: '5', SAGEBOX_SANDBOX: 'off', SAGEBOX_MAX_LOG_EVENTS: '1000' }, '/p');
-  assert.deepEqual(config.jobs, { maxConcurrentJobs: 4, stopGraceSeconds: 5, sandbox: 'off', maxLogEvents: 1000 });
+  assert.deepEqual(config.jobs, { maxConcurrentJobs: 4, stopGraceSeconds: 5, sandbox: 'off', maxLogEvents: 1000, imageTable: [] });
   assert.throws(() => resolveConfig({}, { SAGEBOX_MAX_CONCURRENT_JOBS: '0' }), /SAGEBOX_MAX_CONCURRENT_JOBS must be an integer from 1 to 256, got '0'/);
   assert.throws(() => resolveConfig({}, { SAGEBOX_STOP_GRACE_SECONDS: 'soon' }), /SAGEBOX_STOP_GRACE_SECONDS/);
   assert.throws(() => resolveConfig({}, { SAGEBOX_SANDBOX: 'docker' }), /Unknown sandbox mode \(SAGEBOX_SANDBOX\) 'docker'/);
@@ -132,5 +132,25 @@ test('objectStore: bad or contradictory S3 settings are rejected, secrets never 
       (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes('topsecret'),
       message.source,
     );
+  }
+});
+
+test('jobs.imageTable: SAGEBOX_IMAGE_TABLE as inline JSON or a file; bad rows stop start-up with a message', async () => {
+  const row = { match: '^acme/trainer:', command: ['python3', '/srv/train.py', '{userArgs}'] };
+  assert.deepEqual(resolveConfig({}, { SAGEBOX_IMAGE_TABLE: JSON.stringify([row]) }, '/p').jobs.imageTable, [row]);
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const file = `${mkdtempSync(`${tmpdir()}/sagebox-images-`)}/images.json`;
+  writeFileSync(file, JSON.stringify([row]));
+  assert.deepEqual(resolveConfig({}, { SAGEBOX_IMAGE_TABLE: file }, '/p').jobs.imageTable, [row]);
+  assert.deepEqual(resolveConfig({}, {}, '/p').jobs.imageTable, []);
+  for (const [value, message] of [
+    ['[{"match": "(", "command": ["x"]}]', /row 1: '\(' is not a valid regular expression/],
+    ['[{"match": "a", "command": []}]', /row 1 is not/],
+    ['{"match": "a"}', /must be an array/],
+    ['[oops', /not valid JSON/],
+    ['/no/such/file.json', /cannot read \/no\/such\/file.json/],
+  ] as const) {
+    assert.throws(() => resolveConfig({}, { SAGEBOX_IMAGE_TABLE: value }, '/p'), (e: unknown) => e instanceof ConfigError && message.test(e.message), message.source);
   }
 });

@@ -4,6 +4,7 @@
  * families, which pipelines call through `deps.invoke`.
  */
 import path from 'node:path';
+import { ImageTable } from '../../runtime/image-table.js';
 import type { FeatureDeps, SageboxFeature } from '../../feature.js';
 import { createLineageHandlers } from '../lineage/index.js';
 import { createModelHandlers } from '../models/index.js';
@@ -17,6 +18,7 @@ export function processingFeature(deps: FeatureDeps): SageboxFeature {
   deps.engine.register(PROCESSING_WORK, processingWorkHandler({
     store: deps.store, objectStore: deps.objectStore, dataDir: path.resolve(deps.config.dataDir), clock: deps.clock,
     maxLogEvents: jobs.maxLogEvents, sandbox: jobs.sandbox, stopGraceMs: jobs.stopGraceSeconds * 1000, logger: deps.logger,
+    ...(jobs.imageTable?.length ? { imageTable: new ImageTable(jobs.imageTable) } : {}),
   }), jobs.maxConcurrentJobs);
   const shared = { store: deps.store, engine: deps.engine, clock: deps.clock };
   return {

@@ -11,6 +11,7 @@ import type { JobsConfig } from '../../config.js';
 import { systemClock, type Clock } from '../../engine/clock.js';
 import { Engine } from '../../engine/engine.js';
 import type { Store } from '../../store/database.js';
+import { ImageTable } from '../../runtime/image-table.js';
 import { resolveDatasetLocation } from '../hub/resolve.js';
 import { planServerlessJob, registerBuiltinModels, serverlessRunner } from '../serverless/index.js';
 import { TRAINING_WORK, trainingWorkHandler } from './executor.js';
@@ -39,7 +40,10 @@ export function setUpTraining(options: {
 }): TrainingSetup {
   const clock = options.clock ?? systemClock;
   const objectStore = options.objectStore ?? createObjectStore({ driver: 'file', root: path.join(options.dataDir, 'objects') });
-  const runner = options.runner ?? new LocalTrainingRunner({ objectStore, stopGraceMs: options.jobs.stopGraceSeconds * 1000, sandbox: options.jobs.sandbox });
+  const runner = options.runner ?? new LocalTrainingRunner({
+    objectStore, stopGraceMs: options.jobs.stopGraceSeconds * 1000, sandbox: options.jobs.sandbox,
+    ...(options.jobs.imageTable?.length ? { imageTable: new ImageTable(options.jobs.imageTable) } : {}),
+  });
   const engine = new Engine(options.store, { clock, ...(options.logger ? { logger: options.logger } : {}) });
   const resolveDataset: DatasetResolver = async (arn, ctx) => ({ s3Uri: await resolveDatasetLocation(options.store, ctx, arn), s3DataType: 'S3Prefix' });
   // The built-in base model of serverless jobs, in the public hub.
