@@ -27,6 +27,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   processing: () => import('./processing.js'),
   serverless: () => import('./serverless.js'),
   mlflow: () => import('./mlflow.js'),
+  pipelines: () => import('./pipelines.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
