@@ -28,6 +28,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   serverless: () => import('./serverless.js'),
   mlflow: () => import('./mlflow.js'),
   pipelines: () => import('./pipelines.js'),
+  hpo: () => import('./hpo.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,116 @@
+/**
+ * ListHyperParameterTuningJobs and ListTrainingJobsForHyperParameterTuningJob
+ * (SAGEMAKER-SEMANTICS §6.3), with keyset pages and opaque NextTokens.
+ */
+import type { RequestContext } from '../../aws/context.js';
+import type * as T from '../../aws/generated/sagemaker/types.js';
+import { keysetAfter, sqlDirection } from '../../store/keyset.js';
+import { DEFAULT_MAX_RESULTS, startPaging, takePage } from '../registry/paging.js';
+import { jobObjective } from './describe.js';
+import type { TuningDeps } from './deps.js';
+import { tuningJobNotFound } from './messages.js';
+import { findTuningJob, loadTrials, parseTuningRequest } from './store.js';
+import { statusCounters, toWire, trialSummaries } from './summaries.js';
+
+const COLUMNS = { Name: 'name_key', CreationTime: 'creation_time', Status: 'status' } as const;
+
+/**
+ * ListHyperParameterTuningJobs: SortBy Name (the model's default), CreationTime or Status; SortOrder Ascending by default.
+ *
+ * @example
+ *   await listTuningJobs(deps, { SortBy: 'CreationTime', MaxResults: 10 }, ctx);
+ */
+export async function listTuningJobs(deps: TuningDeps, input: T.ListHyperParameterTuningJobsRequest, ctx: RequestContext): Promise<T.ListHyperParameterTuningJobsResponse> {
+  const sortBy = input.SortBy ?? 'Name';
+  const column = COLUMNS[sortBy];
+  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
+  const f = {
+    needle: input.NameContains?.toLowerCase(),
+    ca: input.CreationTimeAfter?.getTime(), cb: input.CreationTimeBefore?.getTime(),
+    ma: input.LastModifiedTimeAfter?.getTime(), mb: input.LastModifiedTimeBefore?.getTime(),
+    status: input.StatusEquals,
+  };
+  const paging = startPaging(sortBy, input.SortOrder ?? 'Ascending', f, input.NextToken);
+  let q = deps.store.db.selectFrom('tuning_jobs').selectAll()
+    .where('account_id', '=', ctx.accountId).where('region', '=', ctx.region);
+  if (f.needle) q = q.where('name_key', 'like', `%${f.needle}%`); // the pattern allows only [a-zA-Z0-9-]: no wildcards to escape
+  if (f.ca !== undefined) q = q.where('creation_time', '>', f.ca);
+  if (f.cb !== undefined) q = q.where('creation_time', '<', f.cb);
+  if (f.ma !== undefined) q = q.where('last_modified_time', '>', f.ma);
+  if (f.mb !== undefined) q = q.where('last_modified_time', '<', f.mb);
+  if (f.status) q = q.where('status', '=', f.status);
+  const cursor = paging.after;
+  if (cursor) q = q.where((eb) => keysetAfter(eb, column, paging.order, cursor.value, cursor.id));
+  const dir = sqlDirection(paging.order);
+  const rows = await q.orderBy(column, dir).orderBy('id', dir).limit(limit + 1).execute();
+  const { page, more } = takePage(rows, limit);
+  const summaries: T.HyperParameterTuningJobSummary[] = [];
+  for (const r of page) {
+    const req = parseTuningRequest(r);
+    const counters = statusCounters(await loadTrials(deps.store.db, r.id));
+    summaries.push({
+      HyperParameterTuningJobName: r.name,
+      HyperParameterTuningJobArn: r.arn,
+      HyperParameterTuningJobStatus: r.status as T.HyperParameterTuningJobStatus,
+      Strategy: r.strategy as T.HyperParameterTuningJobStrategyType,
+      CreationTime: new Date(r.creation_time),
+      HyperParameterTuningEndTime: r.end_time !== null ? new Date(r.end_time) : undefined,
+      LastModifiedTime: new Date(r.last_modified_time),
+      TrainingJobStatusCounters: counters.training,
+      ObjectiveStatusCounters: counters.objective,
+      ResourceLimits: req.HyperParameterTuningJobConfig.ResourceLimits,
+    });
+  }
+  const last = page.at(-1);
+  return { HyperParameterTuningJobSummaries: summaries, NextToken: more && last ? paging.nextToken(last[column], last.id) : undefined };
+}
+
+/**
+ * ListTrainingJobsForHyperParameterTuningJob: StatusEquals; SortBy Name (default),
+ * CreationTime, Status or FinalObjectiveMetricValue (jobs without an objective are left out
+ * then); SortOrder Ascending by default; MaxResults 10 by default. A tuning job has at most a
+ * few thousand trials, so the page is cut from the sorted list in memory, keyed by (value, seq).
+ *
+ * @example
+ *   await listTuningTrainingJobs(deps, { HyperParameterTuningJobName: 'mytune', SortBy: 'FinalObjectiveMetricValue' }, ctx);
+ */
+export async function listTuningTrainingJobs(
+  deps: TuningDeps, input: T.ListTrainingJobsForHyperParameterTuningJobRequest, ctx: RequestContext,
+): Promise<T.ListTrainingJobsForHyperParameterTuningJobResponse> {
+  const job = await findTuningJob(deps.store.db, ctx, input.HyperParameterTuningJobName.toLowerCase());
+  if (!job) throw tuningJobNotFound(input.HyperParameterTuningJobName);
+  const sortBy = input.SortBy ?? 'Name';
+  const order = input.SortOrder ?? 'Ascending';
+  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
+  const paging = startPaging(sortBy, order, { status: input.StatusEquals, job: job.id }, input.NextToken);
+  const trials = await loadTrials(deps.store.db, job.id);
+  const summaries = await trialSummaries(deps.store.db, job, trials, jobObjective(parseTuningRequest(job)));
+  const keyOf = (i: number): string | number => {
+    const s = summaries[i]!;
+    switch (sortBy) {
+      case 'Name': return s.TrainingJobName.toLowerCase();
+      case 'CreationTime': return s.CreationTime;
+      case 'Status': return s.TrainingJobStatus;
+      default: return s.FinalHyperParameterTuningJobObjectiveMetric?.Value ?? Number.NaN;
+    }
+  };
+  let items = summaries.map((_, i) => i).filter((i) => !input.StatusEquals || summaries[i]!.TrainingJobStatus === input.StatusEquals);
+  if (sortBy === 'FinalObjectiveMetricValue') items = items.filter((i) => summaries[i]!.FinalHyperParameterTuningJobObjectiveMetric !== undefined);
+  const sign = order === 'Ascending' ? 1 : -1;
+  const cmp = (a: string | number, ai: number, b: string | number, bi: number): number =>
+    sign * (a < b ? -1 : a > b ? 1 : trials[ai]!.seq - trials[bi]!.seq);
+  items.sort((a, b) => cmp(keyOf(a), a, keyOf(b), b));
+  const after = paging.after;
+  if (after) {
+    items = items.filter((i) => {
+      const k = keyOf(i);
+      return sign * (k < after.value ? -1 : k > after.value ? 1 : trials[i]!.seq - after.id) > 0;
+    });
+  }
+  const { page, more } = takePage(items, limit);
+  const last = page.at(-1);
+  return {
+    TrainingJobSummaries: page.map((i) => toWire(summaries[i]!)),
+    NextToken: more && last !== undefined ? paging.nextToken(keyOf(last), trials[last]!.seq) : undefined,
+  };
+}
