@@ -29,6 +29,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   mlflow: () => import('./mlflow.js'),
   pipelines: () => import('./pipelines.js'),
   hpo: () => import('./hpo.js'),
+  search: () => import('./search.js'),
 };
 
 async function main(argv: string[]): Promise<number> {
