@@ -8,8 +8,7 @@ import type { RequestContext } from '../../aws/context.js';
 import type {
   DescribeProcessingJobRequest, DescribeProcessingJobResponse, ListProcessingJobsRequest, ListProcessingJobsResponse, ProcessingJobStatus,
 } from '../../aws/generated/sagemaker/types.js';
-import { keysetAfter, sqlDirection } from '../../store/keyset.js';
-import { DEFAULT_MAX_RESULTS, startPaging, takePage } from '../registry/paging.js';
+import { listJobRows } from '../job-list.js';
 import type { ProcessingDeps } from './deps.js';
 import { findJob, parseRequest } from './job-store.js';
 import { jobNotFound } from './messages.js';
@@ -51,35 +50,9 @@ export function describeRow(row: ProcessingJobRow): DescribeProcessingJobRespons
   };
 }
 
-const COLUMNS = { Name: 'name_key', CreationTime: 'creation_time', Status: 'status' } as const;
-
 /** @example await listProcessingJobs(deps, { StatusEquals: 'Failed', SortBy: 'Name' }, ctx) */
 export async function listProcessingJobs(deps: ProcessingDeps, input: ListProcessingJobsRequest, ctx: RequestContext): Promise<ListProcessingJobsResponse> {
-  const sortBy = input.SortBy ?? 'CreationTime';
-  const column = COLUMNS[sortBy];
-  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
-  const f = {
-    needle: input.NameContains?.toLowerCase(),
-    ca: input.CreationTimeAfter?.getTime(), cb: input.CreationTimeBefore?.getTime(),
-    ma: input.LastModifiedTimeAfter?.getTime(), mb: input.LastModifiedTimeBefore?.getTime(),
-    status: input.StatusEquals,
-  };
-  const paging = startPaging(sortBy, input.SortOrder ?? 'Ascending', f, input.NextToken);
-  let q = deps.store.db.selectFrom('processing_jobs')
-    .select(['id', 'name', 'name_key', 'arn', 'status', 'creation_time', 'last_modified_time', 'processing_end_time', 'failure_reason', 'exit_message'])
-    .where('account_id', '=', ctx.accountId).where('region', '=', ctx.region);
-  if (f.needle) q = q.where('name_key', 'like', `%${f.needle}%`); // the pattern allows only [a-zA-Z0-9-]: no wildcards to escape
-  if (f.ca !== undefined) q = q.where('creation_time', '>', f.ca);
-  if (f.cb !== undefined) q = q.where('creation_time', '<', f.cb);
-  if (f.ma !== undefined) q = q.where('last_modified_time', '>', f.ma);
-  if (f.mb !== undefined) q = q.where('last_modified_time', '<', f.mb);
-  if (f.status) q = q.where('status', '=', f.status);
-  const cursor = paging.after;
-  if (cursor) q = q.where((eb) => keysetAfter(eb, column, paging.order, cursor.value, cursor.id));
-  const dir = sqlDirection(paging.order);
-  const rows = await q.orderBy(column, dir).orderBy('id', dir).limit(limit + 1).execute();
-  const { page, more } = takePage(rows, limit);
-  const last = page.at(-1);
+  const { page, nextToken } = await listJobRows<ProcessingJobRow>(deps.store.db, 'processing_jobs', input, ctx, { defaultSortBy: 'CreationTime' });
   return {
     ProcessingJobSummaries: page.map((r) => ({
       ProcessingJobName: r.name,
@@ -91,6 +64,6 @@ export async function listProcessingJobs(deps: ProcessingDeps, input: ListProces
       FailureReason: r.failure_reason ?? undefined,
       ExitMessage: r.exit_message ?? undefined,
     })),
-    NextToken: more && last ? paging.nextToken(last[column], last.id) : undefined,
+    NextToken: nextToken,
   };
 }

@@ -4,15 +4,14 @@
  */
 import type { RequestContext } from '../../aws/context.js';
 import type * as T from '../../aws/generated/sagemaker/types.js';
-import { keysetAfter, sqlDirection } from '../../store/keyset.js';
+import { listJobRows } from '../job-list.js';
 import { DEFAULT_MAX_RESULTS, startPaging, takePage } from '../registry/paging.js';
 import { jobObjective } from './describe.js';
 import type { TuningDeps } from './deps.js';
 import { tuningJobNotFound } from './messages.js';
+import type { TuningJobRow } from './tables.js';
 import { findTuningJob, loadTrials, parseTuningRequest } from './store.js';
 import { statusCounters, toWire, trialSummaries } from './summaries.js';
-
-const COLUMNS = { Name: 'name_key', CreationTime: 'creation_time', Status: 'status' } as const;
 
 /**
  * ListHyperParameterTuningJobs: SortBy Name (the model's default), CreationTime or Status; SortOrder Ascending by default.
@@ -21,29 +20,7 @@ const COLUMNS = { Name: 'name_key', CreationTime: 'creation_time', Status: 'stat
  *   await listTuningJobs(deps, { SortBy: 'CreationTime', MaxResults: 10 }, ctx);
  */
 export async function listTuningJobs(deps: TuningDeps, input: T.ListHyperParameterTuningJobsRequest, ctx: RequestContext): Promise<T.ListHyperParameterTuningJobsResponse> {
-  const sortBy = input.SortBy ?? 'Name';
-  const column = COLUMNS[sortBy];
-  const limit = input.MaxResults ?? DEFAULT_MAX_RESULTS;
-  const f = {
-    needle: input.NameContains?.toLowerCase(),
-    ca: input.CreationTimeAfter?.getTime(), cb: input.CreationTimeBefore?.getTime(),
-    ma: input.LastModifiedTimeAfter?.getTime(), mb: input.LastModifiedTimeBefore?.getTime(),
-    status: input.StatusEquals,
-  };
-  const paging = startPaging(sortBy, input.SortOrder ?? 'Ascending', f, input.NextToken);
-  let q = deps.store.db.selectFrom('tuning_jobs').selectAll()
-    .where('account_id', '=', ctx.accountId).where('region', '=', ctx.region);
-  if (f.needle) q = q.where('name_key', 'like', `%${f.needle}%`); // the pattern allows only [a-zA-Z0-9-]: no wildcards to escape
-  if (f.ca !== undefined) q = q.where('creation_time', '>', f.ca);
-  if (f.cb !== undefined) q = q.where('creation_time', '<', f.cb);
-  if (f.ma !== undefined) q = q.where('last_modified_time', '>', f.ma);
-  if (f.mb !== undefined) q = q.where('last_modified_time', '<', f.mb);
-  if (f.status) q = q.where('status', '=', f.status);
-  const cursor = paging.after;
-  if (cursor) q = q.where((eb) => keysetAfter(eb, column, paging.order, cursor.value, cursor.id));
-  const dir = sqlDirection(paging.order);
-  const rows = await q.orderBy(column, dir).orderBy('id', dir).limit(limit + 1).execute();
-  const { page, more } = takePage(rows, limit);
+  const { page, nextToken } = await listJobRows<TuningJobRow>(deps.store.db, 'tuning_jobs', input, ctx, { defaultSortBy: 'Name' });
   const summaries: T.HyperParameterTuningJobSummary[] = [];
   for (const r of page) {
     const req = parseTuningRequest(r);
@@ -61,8 +38,7 @@ export async function listTuningJobs(deps: TuningDeps, input: T.ListHyperParamet
       ResourceLimits: req.HyperParameterTuningJobConfig.ResourceLimits,
     });
   }
-  const last = page.at(-1);
-  return { HyperParameterTuningJobSummaries: summaries, NextToken: more && last ? paging.nextToken(last[column], last.id) : undefined };
+  return { HyperParameterTuningJobSummaries: summaries, NextToken: nextToken };
 }
 
 /**
