@@ -83,6 +83,10 @@ function configureSqlite(sqlite: SQLite.Database): void {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // Search probes its property index at random (a primary-key seek per candidate); with SQLite's
+  // default 2 MiB page cache each seek is a read() call. Memory-mapping the file serves them from
+  // the OS page cache instead (counting 5,000 hits: ~60 ms → 16 ms). Address space, not heap.
+  sqlite.pragma('mmap_size = 2147418112');
 }
 
 /** Runs every migration not yet applied; throws with the failing migration's error. */
