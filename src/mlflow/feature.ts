@@ -1,12 +1,14 @@
 /**
  * The feature for MLflow tracking servers, MLflow Apps and the MLflow REST API (issue 8):
  * the SageMaker operations, the embedded MLflow servers' HTTP routes, the `mlflow-job` work
- * that logs training jobs with MlflowConfig, and the TrainingObserver that feeds it.
+ * that logs training jobs with MlflowConfig, and the TrainingObserver that feeds it; the
+ * `mlflow-pipeline` work and PipelineObserver that keep a parent run per pipeline execution.
  */
 import type { RequestContext } from '../aws/context.js';
 import type * as S from '../aws/generated/sagemaker/types.js';
 import type { FeatureDeps, SageboxFeature } from '../feature.js';
 import { registerTaggableResource } from '../sagemaker/tags/resolvers.js';
+import { addPipelineObserver } from '../sagemaker/pipelines/observer.js';
 import { addTrainingObserver } from '../sagemaker/training/observer.js';
 import * as apps from './apps.js';
 import { autoRegisterHook } from './auto-register.js';
@@ -14,6 +16,7 @@ import type { MlflowDeps } from './deps.js';
 import { parseExternalServers } from './external.js';
 import { mlflowTrainingObserver } from './job-link.js';
 import { jobSyncHandler, MLFLOW_JOB_WORK } from './job-sync.js';
+import { MLFLOW_PIPELINE_WORK, mlflowPipelineObserver, pipelineRunHandler } from './pipeline-runs.js';
 import { findByArn } from './resources.js';
 import { mlflowRoutes } from './routes.js';
 import * as servers from './servers.js';
@@ -33,7 +36,9 @@ export function mlflowFeature(featureDeps: FeatureDeps): SageboxFeature {
     external: parseExternalServers(process.env.SAGEBOX_MLFLOW_EXTERNAL),
   };
   deps.engine.register(MLFLOW_JOB_WORK, jobSyncHandler(deps), SYNC_SLOTS);
+  deps.engine.register(MLFLOW_PIPELINE_WORK, pipelineRunHandler(deps), SYNC_SLOTS);
   const removeObserver = addTrainingObserver(deps.store, mlflowTrainingObserver(deps));
+  const removePipelineObserver = addPipelineObserver(deps.store, mlflowPipelineObserver(deps));
   const exists = (kind: 'server' | 'app') => async (arn: string, ctx: RequestContext): Promise<boolean> => {
     const row = await findByArn(deps.store.db, ctx, arn, deps.clock.now());
     return row !== undefined && row.kind === kind;
@@ -65,6 +70,7 @@ export function mlflowFeature(featureDeps: FeatureDeps): SageboxFeature {
     },
     async stop() {
       removeObserver();
+      removePipelineObserver();
     },
   };
 }

@@ -6,15 +6,36 @@
  *
  * Defaults ([I], SAGEMAKER-SEMANTICS O8): the experiment is MlflowExperimentName or else the
  * training job's name; the run is MlflowRunName or else the job's name.
+ *
+ * A pipeline step's job (its create call carries the step, see pipelines/call-origin.ts) that
+ * logs where its execution logs is linked to the execution, so its run is nested under the
+ * execution's parent run (pipeline-runs.ts).
  */
 import { sql } from 'kysely';
 import { validation } from '../aws/service-error.js';
 import { enqueueWork } from '../engine/work-store.js';
+import { pipelineStepOrigin } from '../sagemaker/pipelines/call-origin.js';
 import type { TrainingObserver } from '../sagemaker/training/observer.js';
 import type { MlflowDeps } from './deps.js';
 import { findByArn } from './resources.js';
 import { createRunAtTrainingStart, MLFLOW_JOB_WORK } from './job-sync.js';
 import './tables.js';
+import type { Kysely } from 'kysely';
+import type { RequestContext } from '../aws/context.js';
+import type { Database } from '../store/schema.js';
+
+/**
+ * The execution whose parent run a job's run nests under: the call came from one of its steps,
+ * and the job logs to the execution's resource and experiment (a step that sets its own
+ * MlflowConfig elsewhere logs a plain run).
+ */
+async function parentExecution(trx: Kysely<Database>, ctx: RequestContext, resourceArn: string, experimentName: string): Promise<number | null> {
+  const origin = pipelineStepOrigin(ctx);
+  if (!origin) return null;
+  const parent = await trx.selectFrom('mlflow_pipeline_runs').select(['resource_arn', 'experiment_name'])
+    .where('execution_id', '=', origin.executionId).executeTakeFirst();
+  return parent && parent.resource_arn === resourceArn && parent.experiment_name === experimentName ? origin.executionId : null;
+}
 
 
 /** Makes a queued `mlflow-job` item due now and wakes the engine (a job started or ended). */
@@ -41,10 +62,12 @@ export function mlflowTrainingObserver(deps: MlflowDeps): TrainingObserver {
     async created(trx, job, input, ctx, now) {
       const config = input.MlflowConfig;
       if (!config) return;
+      const experimentName = config.MlflowExperimentName ?? job.name;
       await trx.insertInto('mlflow_job_links').values({
         job_id: job.id, account_id: ctx.accountId, region: ctx.region, job_name: job.name, resource_arn: config.MlflowResourceArn,
-        experiment_name: config.MlflowExperimentName ?? job.name, run_name: config.MlflowRunName ?? job.name,
+        experiment_name: experimentName, run_name: config.MlflowRunName ?? job.name,
         experiment_id: null, run_id: null, state: job.runs ? 'waiting' : 'done', failing_since: null, last_error: null, points_logged: 0,
+        parent_execution_id: await parentExecution(trx, ctx, config.MlflowResourceArn, experimentName),
       }).execute();
       if (job.runs) await enqueueWork(trx, { kind: MLFLOW_JOB_WORK, resourceKey: String(job.id), payload: { jobId: job.id } }, now);
     },

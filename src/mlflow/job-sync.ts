@@ -7,6 +7,7 @@
  * Stopped → KILLED). On an embedded server the run reads the job's series in place, so a pass
  * only moves latest values and cursors; an external server gets the points as log-batch calls.
  * Between passes the item waits in the queue (1 s), so it holds no engine slot while a job runs.
+ * A pipeline step's run is created as a child of its execution's parent run (pipeline-runs.ts).
  *
  * An MLflow server that is down, slow or stopped never touches the job: the pass notes it in the
  * job's log, and the item retries with back-off (up to a minute apart) for as long as 24 hours
@@ -16,9 +17,9 @@ import type { WorkHandler, WorkOutcome } from '../engine/engine.js';
 import { JobOutputWriter, openLogStream } from '../sagemaker/training/log-writer.js';
 import { loadJob, parseRequest, parseState, TERMINAL, type JobRow } from '../sagemaker/training/job-store.js';
 import type { MlflowDeps } from './deps.js';
-import { trackingUrl } from './deps.js';
-import { findByArn, isServing } from './resources.js';
-import { isTransient, localTarget, remoteTarget, type TrackingTarget } from './targets.js';
+import { parentRunFor } from './pipeline-runs.js';
+import { GIVE_UP_MS, resolveTarget, retryDelayMs, serialized } from './sync-support.js';
+import { isTransient, type TrackingTarget } from './targets.js';
 import type { MlflowJobLinkTable } from './tables.js';
 import { MlflowError, type KeyValue, type Metric, type RunStatus } from './wire.js';
 import type { Kysely, Selectable } from 'kysely';
@@ -31,13 +32,6 @@ const WAITING_POLL_MS = 5000;
 const BATCH = 1000;
 /** Points copied per pass before the item yields (and requeues at once). */
 const PASS_POINTS = 50_000;
-const GIVE_UP_MS = 24 * 3600 * 1000;
-
-/** `SAGEBOX_MLFLOW_RETRY_MAX_MS` (default 60000): the longest wait between retries to a failing server. */
-function retryMaxMs(): number {
-  const n = Number(process.env.SAGEBOX_MLFLOW_RETRY_MAX_MS ?? '');
-  return Number.isFinite(n) && n >= 100 ? n : 60_000;
-}
 
 /** The engine work kind of job syncs (resource key: the training job's row id). */
 export const MLFLOW_JOB_WORK = 'mlflow-job';
@@ -61,27 +55,22 @@ async function updateLink(deps: MlflowDeps, jobId: number, changes: Partial<Omit
   await deps.store.db.updateTable('mlflow_job_links').set(changes).where('job_id', '=', jobId).execute();
 }
 
-/** The target of a link, or a reason it cannot be reached now (`transient`) or ever (`gone`). */
-type Resolved = { target: TrackingTarget; local: boolean } | { transient: string } | { gone: string };
-
-async function targetOf(deps: MlflowDeps, link: Link): Promise<Resolved> {
-  const row = await findByArn(deps.store.db, { accountId: link.account_id, region: link.region }, link.resource_arn, deps.clock.now());
-  if (!row || row.status === 'Deleting') return { gone: `the MLflow resource ${link.resource_arn} was deleted` };
-  if (row.external_uri) return { target: remoteTarget(row.external_uri), local: false };
-  if (!isServing(row)) return { transient: `the MLflow ${row.kind === 'app' ? 'app' : 'tracking server'} ${row.name} is ${row.status}` };
-  return { target: localTarget(deps.store, row.id, trackingUrl(deps, row), () => deps.clock.now()), local: true };
-}
-
 function trained(job: JobRow): boolean {
   return job.secondary_status === 'Training' || parseState(job).transitions.some((t) => t.Status === 'Training');
 }
 
-/** Creates the run and logs the job's hyperparameters and identity tags. */
+/**
+ * Creates the run and logs the job's hyperparameters and identity tags. A pipeline step's job
+ * is nested under its execution's parent run (created first if it is not yet): same
+ * experiment, `mlflow.parentRunId`, as MLflow's own nested runs.
+ */
 async function createRun(deps: MlflowDeps, target: TrackingTarget, link: Link, job: JobRow): Promise<Link> {
-  const experimentId = link.experiment_id ?? await target.experimentId(link.experiment_name);
+  const parent = await parentRunFor(deps, target, link.parent_execution_id);
+  const experimentId = link.experiment_id ?? parent?.experimentId ?? await target.experimentId(link.experiment_name);
   const tags: KeyValue[] = [
     { key: 'sagemaker.training_job_name', value: job.name }, { key: 'sagemaker.training_job_arn', value: job.arn },
     { key: 'mlflow.source.name', value: job.arn }, { key: 'mlflow.source.type', value: 'JOB' }, { key: 'mlflow.user', value: job.account_id },
+    ...(parent ? [{ key: 'mlflow.parentRunId', value: parent.runId }] : []),
   ];
   const runId = await target.createRun(experimentId, link.run_name, tags, job.training_start_time ?? deps.clock.now(), job.id);
   // The run exists from here on: MlflowDetails may show it even if a later step is retried.
@@ -159,22 +148,12 @@ async function retryLater(deps: MlflowDeps, link: Link, job: JobRow, reason: str
     return { kind: 'done' };
   }
   await updateLink(deps, link.job_id, { failing_since: link.failing_since ?? now, last_error: reason });
-  return { kind: 'requeue', afterMs: Math.min(retryMaxMs(), 1000 * 2 ** Math.min(6, attempts)), countAttempt: false, reason };
+  return { kind: 'requeue', afterMs: retryDelayMs(attempts), countAttempt: false, reason };
 }
-
-const locks = new WeakMap<object, Map<number, Promise<unknown>>>();
 
 /** Runs `fn` alone for this job in this process (the engine's pass and the Training-start hook). */
 function withJobLock<T>(deps: MlflowDeps, jobId: number, fn: () => Promise<T>): Promise<T> {
-  const held = locks.get(deps.store) ?? new Map<number, Promise<unknown>>();
-  locks.set(deps.store, held);
-  const prev = held.get(jobId) ?? Promise.resolve();
-  const next = prev.catch(() => undefined).then(fn);
-  held.set(jobId, next);
-  void next.catch(() => undefined).finally(() => {
-    if (held.get(jobId) === next) held.delete(jobId);
-  });
-  return next;
+  return serialized(deps, `job:${jobId}`, fn);
 }
 
 /**
@@ -187,7 +166,7 @@ export async function createRunAtTrainingStart(deps: MlflowDeps, jobId: number):
     const link = await deps.store.db.selectFrom('mlflow_job_links').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     const job = await loadJob(deps.store.db, jobId);
     if (!link || !job || link.run_id || link.state !== 'waiting') return;
-    const resolved = await targetOf(deps, link);
+    const resolved = await resolveTarget(deps, link);
     if (!('target' in resolved) || !resolved.local) return;
     await createRun(deps, resolved.target, link, job);
   }).catch((error: unknown) => deps.logger.warn({ err: error, jobId }, 'mlflow: run creation at Training start failed; the background pass retries'));
@@ -204,7 +183,7 @@ async function pass(deps: MlflowDeps, jobId: number, attempts: number): Promise<
     await updateLink(deps, jobId, { state: 'done' }); // ended before training: no run ([I], docs/mlflow.md)
     return { kind: 'done' };
   }
-  const resolved = await targetOf(deps, link);
+  const resolved = await resolveTarget(deps, link);
   if ('gone' in resolved) {
     await note(deps, job, `MLflow logging stopped: ${resolved.gone}.`);
     await updateLink(deps, jobId, { state: 'done', last_error: resolved.gone });

@@ -11,6 +11,8 @@ import type { Generated, Selectable } from 'kysely';
  *   kept apart so runs/get and runs/search do not scan the history).
  * - the training-job link (`mlflow_job_links`, `mlflow_job_cursors`): which run a job logs to and
  *   how far its metric series has been copied there (the durable buffer for slow servers).
+ * - the pipeline parent runs (`mlflow_pipeline_runs`, migration `011_pipeline_mlflow`): the run
+ *   of each execution with MLflow settings, which its training steps' runs are nested under.
  */
 declare module '../store/schema.js' {
   interface Database {
@@ -26,6 +28,7 @@ declare module '../store/schema.js' {
     mlflow_model_versions: MlflowModelVersionTable;
     mlflow_job_links: MlflowJobLinkTable;
     mlflow_job_cursors: MlflowJobCursorTable;
+    mlflow_pipeline_runs: MlflowPipelineRunTable;
   }
 }
 
@@ -170,6 +173,8 @@ export interface MlflowJobLinkTable {
   last_error: string | null;
   /** Points copied so far (all metrics, all attempts). */
   points_logged: number;
+  /** A pipeline step's job: the execution whose parent run this run is nested under (`mlflow.parentRunId`). */
+  parent_execution_id: number | null;
 }
 
 /** How far one metric series of one attempt has been copied to the run. */
@@ -179,4 +184,25 @@ export interface MlflowJobCursorTable {
   name: string;
   /** The next training_metrics.step to copy. */
   next_step: number;
+}
+
+/** The parent run of a pipeline execution that logs to MLflow. */
+export interface MlflowPipelineRunTable {
+  /** pipeline_executions.id. */
+  execution_id: number;
+  account_id: string;
+  region: string;
+  resource_arn: string;
+  experiment_name: string;
+  run_name: string;
+  /** Filled once the run exists. */
+  experiment_id: string | null;
+  run_id: string | null;
+  /** The status last written to the run (RUNNING once created; the final one once ended). */
+  synced_status: string | null;
+  /** `active` while the run follows the execution, `done` once its final status is written (a retry reopens it). */
+  state: string;
+  /** Set while the MLflow server cannot be reached (epoch ms of the first failure). */
+  failing_since: number | null;
+  last_error: string | null;
 }

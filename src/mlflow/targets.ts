@@ -24,10 +24,12 @@ export interface TrackingTarget {
   url: string;
   /** The experiment's id, creating it when no experiment has that name. */
   experimentId(name: string): Promise<string>;
-  /** `jobId`: the training job the run stands for (an embedded server reads its series in place). */
-  createRun(experimentId: string, runName: string, tags: KeyValue[], startTime: number, jobId: number): Promise<string>;
+  /** `jobId`: the training job the run stands for (an embedded server reads its series in place); none for a pipeline's parent run. */
+  createRun(experimentId: string, runName: string, tags: KeyValue[], startTime: number, jobId?: number): Promise<string>;
   logBatch(runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void>;
   endRun(runId: string, status: RunStatus, endTime: number): Promise<void>;
+  /** Back to RUNNING (a retried pipeline execution's parent run). */
+  reopenRun(runId: string): Promise<void>;
   /**
    * Embedded servers only: the run already reads the job's series in place (createRun's
    * `jobId`), so following a series costs one step per pass, not one write per point: move the
@@ -70,13 +72,16 @@ export function localTarget(store: Store, trackingId: number, url: string, now: 
       }
     },
     async createRun(experimentId, runName, tags, startTime, jobId) {
-      return (await createRun(db, trackingId, { experiment_id: experimentId, run_name: runName, tags, start_time: startTime }, now(), jobId)).info.run_id;
+      return (await createRun(db, trackingId, { experiment_id: experimentId, run_name: runName, tags, start_time: startTime }, now(), jobId ?? null)).info.run_id;
     },
     async logBatch(runId, batch) {
       await logBatch(db, trackingId, { run_id: runId, ...batch }, now());
     },
     async endRun(runId, status, endTime) {
       await updateRun(db, trackingId, { run_id: runId, status, end_time: endTime });
+    },
+    async reopenRun(runId) {
+      await updateRun(db, trackingId, { run_id: runId, status: 'RUNNING' });
     },
     async followTrainingSeries(runId, series, fromStep, record) {
       return db.transaction().execute(async (trx) => {
@@ -121,6 +126,9 @@ export function remoteTarget(uri: string): TrackingTarget {
     },
     async endRun(runId, status, endTime) {
       await client.updateRun({ run_id: runId, status, end_time: endTime });
+    },
+    async reopenRun(runId) {
+      await client.updateRun({ run_id: runId, status: 'RUNNING' });
     },
   };
 }

@@ -13,6 +13,7 @@ import { userContext } from '../registry/user-context.js';
 
 import { PIPELINE_WORK, type Wakers } from './executor.js';
 import { executionNotFound, tokenReused } from './messages.js';
+import { emitExecuting } from './observer.js';
 import { findPipeline } from './pipeline-api.js';
 import { prepareStart } from './start.js';
 import type { ExecutionRow } from './tables.js';
@@ -56,14 +57,16 @@ export function executionHandlers(deps: FeatureDeps, wakers: Wakers) {
       const start = await prepareStart(deps, pipeline, input, ctx);
       const now = deps.clock.now();
       await db.transaction().execute(async (trx) => {
-        const row = await trx.insertInto('pipeline_executions').values({
+        const values = {
           ...start.values, client_token: input.ClientRequestToken ?? null, request_hash: hash, creation_time: now, last_modified_time: now,
           created_by: JSON.stringify(userContext(ctx)),
-        }).returning('id').executeTakeFirstOrThrow();
+        };
+        const row = await trx.insertInto('pipeline_executions').values(values).returning('id').executeTakeFirstOrThrow();
         const id = Number(row.id);
         for (const reused of start.reusedSteps) await trx.insertInto('pipeline_execution_steps').values({ ...reused, execution_id: id }).execute();
         await trx.updateTable('pipelines').set({ last_run_time: now }).where('id', '=', pipeline.id).execute();
         await enqueueWork(trx, { kind: PIPELINE_WORK, resourceKey: `${id}:1`, payload: { executionId: id } }, now);
+        await emitExecuting(deps.store, trx, { ...values, id }, now);
       });
       deps.engine.notify();
       return { PipelineExecutionArn: start.values.arn };
@@ -157,11 +160,13 @@ export function executionHandlers(deps: FeatureDeps, wakers: Wakers) {
           status: 'Starting', start_time: now, end_time: null, failure_reason: null, metadata: '{}', resource_name: null, attempt_started: null,
           callback_token: null, callback_result: null, last_modified_time: now,
         }).where('execution_id', '=', e.id).where('status', 'in', ['Failed', 'Stopped']).execute();
-        await trx.updateTable('pipeline_executions').set({
+        const changes = {
           status: 'Executing', failure_reason: null, run, last_modified_time: now,
           ...(input.ParallelismConfiguration ? { parallelism: JSON.stringify(input.ParallelismConfiguration) } : {}),
-        }).where('id', '=', e.id).execute();
+        };
+        await trx.updateTable('pipeline_executions').set(changes).where('id', '=', e.id).execute();
         await enqueue({ id: e.id, run }, trx);
+        await emitExecuting(deps.store, trx, { ...e, ...changes }, now);
       });
       deps.engine.notify();
       return { PipelineExecutionArn: e.arn };

@@ -11,6 +11,7 @@ import type { FeatureDeps } from '../../feature.js';
 import { planSteps, type StepProgress, type StepStatus } from './dag.js';
 import { ExecutionRuntime } from './execution-runtime.js';
 import { STEP_FAILURE } from './messages.js';
+import { emitExecutionEnded } from './observer.js';
 import { runStep } from './step-task.js';
 import type { StepRow } from './tables.js';
 
@@ -63,6 +64,7 @@ export function pipelineWorkHandler(deps: FeatureDeps, wakers: Wakers): WorkHand
       const now = deps.clock.now();
       await deps.store.db.updateTable('pipeline_executions').set({ status: 'Failed', failure_reason: reason.slice(0, 1300), last_modified_time: now })
         .where('id', '=', item.payload.executionId).where('status', 'in', ['Executing', 'Stopping']).execute();
+      emitExecutionEnded(deps.store, item.payload.executionId);
     },
   };
 }
@@ -187,4 +189,5 @@ async function settle(deps: FeatureDeps, executionId: number, failed: string[], 
   await db.updateTable('pipeline_executions').set({
     status, failure_reason: status === 'Failed' ? STEP_FAILURE : null, failed_by_fail_step: byFail, last_modified_time: deps.clock.now(),
   }).where('id', '=', executionId).execute();
+  emitExecutionEnded(deps.store, executionId);
 }

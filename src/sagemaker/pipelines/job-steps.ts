@@ -9,6 +9,8 @@ import { cacheKey, cacheLifetime, findCacheHit } from './cache.js';
 import { resourceName, shortResourceName } from './names.js';
 import { callFailure, classifyCallError, errorText, type AttemptContext, type AttemptResult } from './attempt.js';
 import type { ExceptionType } from './retry-policy.js';
+import { stepCallContext } from './call-origin.js';
+import { executionMlflow } from './mlflow-settings.js';
 
 interface JobKind {
   create: string;
@@ -67,9 +69,11 @@ export async function runJobAttempt(a: AttemptContext, kind: JobKind): Promise<A
   const request = requestFor(kind.create, resolved);
   request[kind.nameField] = name;
   if (node.type !== 'Tuning') request.RoleArn ??= rt.row.role_arn;
-  const mlflow = rt.extras.mlflow;
-  if (node.type === 'Training' && mlflow?.MlflowResourceArn && request.MlflowConfig === undefined) {
-    request.MlflowConfig = { MlflowResourceArn: mlflow.MlflowResourceArn, ...(mlflow.MlflowExperimentName ? { MlflowExperimentName: mlflow.MlflowExperimentName } : {}) };
+  const mlflow = executionMlflow(rt.row);
+  if (node.type === 'Training' && mlflow && request.MlflowConfig === undefined) {
+    // The step's run goes in the execution's experiment, named after the step; the MLflow
+    // feature nests it under the execution's parent run (it learns the step from the context).
+    request.MlflowConfig = { MlflowResourceArn: mlflow.resourceArn, MlflowExperimentName: mlflow.experimentName, MlflowRunName: node.name };
   }
 
   const lifetime = cacheLifetime(node.def);
@@ -87,7 +91,7 @@ export async function runJobAttempt(a: AttemptContext, kind: JobKind): Promise<A
   if (!described) {
     await a.update({ resource_name: name });
     try {
-      await deps.invoke(kind.create, request, rt.ctx);
+      await deps.invoke(kind.create, request, stepCallContext(rt.ctx, { executionId: rt.row.id, executionArn: rt.row.arn, stepName: node.name }));
     } catch (error) {
       const exception = classifyCallError(error);
       return { status: 'Failed', reason: callFailure(kind.create, error), metadata: {}, ...(exception ? { exception } : {}) };

@@ -10,6 +10,7 @@ import { processingMigration } from './007_processing.js';
 import { pipelinesMigration } from './008_pipelines.js';
 import { mlflowMigration } from './009_mlflow.js';
 import { searchMigration } from './010_search.js';
+import { pipelineMlflowMigration } from './011_pipeline_mlflow.js';
 
 /**
  * Every migration, by its numbered name. A static map rather than a folder
@@ -29,6 +30,7 @@ export function allMigrations(dialect: StoreDialect): Record<string, Migration> 
     '008_pipelines': pipelinesMigration(dialect),
     '009_mlflow': mlflowMigration(dialect),
     '010_search': searchMigration(dialect),
+    '011_pipeline_mlflow': pipelineMlflowMigration(dialect),
   };
 }
 
