@@ -13,6 +13,7 @@ import { findJob } from '../training/job-store.js';
 import type { ResolvedDefinition } from './definitions.js';
 import type { TuningDeps } from './deps.js';
 import type { TrialRow, TuningJobRow } from './tables.js';
+import { trialMlflowConfig } from './mlflow-tags.js';
 
 /**
  * The CreateTrainingJob request of one trial.
@@ -83,7 +84,9 @@ export async function launchTrial(deps: TuningDeps, job: TuningJobRow, trial: Tr
   const tuned = JSON.parse(trial.tuned) as Record<string, string>;
   let failure: string | undefined;
   try {
-    await deps.invoke('CreateTrainingJob', childRequest(def, trial.training_job_name, tuned, tags), ctx);
+    const request = childRequest(def, trial.training_job_name, tuned, tags);
+    const mlflow = trialMlflowConfig(tags, job.name, trial.training_job_name);
+    await deps.invoke('CreateTrainingJob', mlflow ? { ...request, MlflowConfig: mlflow } : request, ctx);
   } catch (error) {
     // ResourceInUse: created before a restart; anything else: the training API refused it.
     if (!(error instanceof ServiceError && error.name === 'ResourceInUse')) {

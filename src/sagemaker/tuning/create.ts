@@ -13,6 +13,7 @@ import { tuningJobExists } from './messages.js';
 import { findTuningJob, type TuningState } from './store.js';
 import { checkCreateTuningRequest } from './validate.js';
 import { checkWarmStart } from './warm-start.js';
+import { checkTrialMlflow } from './mlflow-tags.js';
 
 export const TUNING_WORK = 'tuning-job';
 
@@ -37,6 +38,7 @@ export async function createTuningJob(deps: TuningDeps, input: T.CreateHyperPara
   if (await findTuningJob(db, ctx, name.toLowerCase())) throw tuningJobExists(name);
   const state: TuningState = {};
   if (input.WarmStartConfig) state.warmStart = await checkWarmStart(db, ctx, input, defs[0]!);
+  await checkTrialMlflow(deps, input, ctx);
   const arn = tuningJobArn(ctx, name);
   const now = deps.clock.now();
   const req = withDefaults(input);
