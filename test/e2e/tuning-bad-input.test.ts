@@ -4,7 +4,7 @@
  */
 import { after, before } from 'node:test';
 import type * as sm from '@aws-sdk/client-sagemaker';
-import { many, maxLen, one, pattern, runBadInputCases } from '../helpers/bad-input.js';
+import { enumSet, many, maxLen, maxVal, minVal, one, pattern, runBadInputCases } from '../helpers/bad-input.js';
 import { startTestSagebox, type TestSagebox } from '../helpers/sagebox.js';
 import { definition, tuningRequest } from './fixtures/tuning/requests.js';
 
@@ -84,5 +84,11 @@ runBadInputCases(() => sb.client, {
   ],
   ListTrainingJobsForHyperParameterTuningJob: [
     { what: 'unknown job', input: { HyperParameterTuningJobName: 'ghost' }, code: 'ResourceNotFound', message: NOT_FOUND('ghost') },
+  ],
+  ListHyperParameterTuningJobs: [
+    { what: 'MaxResults 0', input: { MaxResults: 0 }, message: one(minVal('0', 'maxResults', 1)) },
+    { what: 'MaxResults 101', input: { MaxResults: 101 }, message: one(maxVal('101', 'maxResults', 100)) },
+    { what: 'bad SortBy', input: { SortBy: 'Size' }, message: one(enumSet('Size', 'sortBy', ['Name', 'Status', 'CreationTime'])) },
+    { what: 'garbage NextToken', input: { NextToken: 'zzz' }, message: /pagination token/i },
   ],
 });
