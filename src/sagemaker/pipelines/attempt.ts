@@ -31,7 +31,7 @@ export interface AttemptContext {
 /** How an attempt ended. */
 export type AttemptResult =
   | { status: 'Succeeded'; properties: unknown; metadata: object; outcome?: boolean; cacheKey?: string; cacheHitSource?: string }
-  | { status: 'Failed'; reason: string; metadata: object; exception?: ExceptionType; byFailStep?: boolean }
+  | { status: 'Failed'; reason: string; metadata: object; exception?: ExceptionType }
   | { status: 'Stopped'; metadata: object }
   | { status: 'Interrupted' };
 
@@ -65,4 +65,14 @@ export function classifyCallError(error: unknown): ExceptionType | undefined {
  */
 export function callFailure(operation: string, error: unknown): string {
   return `ClientError: Failed to invoke sagemaker:${operation}. Error Details: ${errorText(error)}`;
+}
+
+/**
+ * The attempt's end when a create call failed: its failure text, retryable when the error class is.
+ *
+ * @example return failedCall('CreateModel', error);
+ */
+export function failedCall(operation: string, error: unknown, metadata: object = {}): AttemptResult {
+  const exception = classifyCallError(error);
+  return { status: 'Failed', reason: callFailure(operation, error), metadata, ...(exception ? { exception } : {}) };
 }

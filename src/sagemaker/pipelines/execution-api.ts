@@ -39,8 +39,8 @@ const parse = <V>(text: string | null): V | undefined => (text ? (JSON.parse(tex
  */
 export function executionHandlers(deps: FeatureDeps, wakers: Wakers) {
   const db = deps.store.db;
-  const enqueue = async (row: Pick<ExecutionRow, 'id' | 'run'>, trx = db) => {
-    await enqueueWork(trx, { kind: PIPELINE_WORK, resourceKey: `${row.id}:${row.run}`, payload: { executionId: row.id } }, deps.clock.now());
+  const enqueue = async (row: Pick<ExecutionRow, 'id' | 'run'>, trx = db, now = deps.clock.now()) => {
+    await enqueueWork(trx, { kind: PIPELINE_WORK, resourceKey: `${row.id}:${row.run}`, payload: { executionId: row.id } }, now);
   };
   return {
     async StartPipelineExecution(input: T.StartPipelineExecutionRequest, ctx: RequestContext): Promise<T.StartPipelineExecutionResponse> {
@@ -65,7 +65,7 @@ export function executionHandlers(deps: FeatureDeps, wakers: Wakers) {
         const id = Number(row.id);
         for (const reused of start.reusedSteps) await trx.insertInto('pipeline_execution_steps').values({ ...reused, execution_id: id }).execute();
         await trx.updateTable('pipelines').set({ last_run_time: now }).where('id', '=', pipeline.id).execute();
-        await enqueueWork(trx, { kind: PIPELINE_WORK, resourceKey: `${id}:1`, payload: { executionId: id } }, now);
+        await enqueue({ id, run: 1 }, trx, now);
         await emitExecuting(deps.store, trx, { ...values, id }, now);
       });
       deps.engine.notify();

@@ -6,7 +6,7 @@
 import type { RequestContext } from '../../aws/context.js';
 import type { ObjectStore } from '../../artifacts/object-store.js';
 import { buildGraph, type PipelineGraph } from './dag.js';
-import { parseDefinition, type PipelineDefinitionDoc, type StepDef } from './definition.js';
+import { parseDefinition, placeSteps, type PipelineDefinitionDoc, type StepDef } from './definition.js';
 import { ExpressionError, type ExpressionScope } from './expressions.js';
 import { typedParameters } from './parameters.js';
 import { lookupPath, parsePath } from './property-path.js';
@@ -33,6 +33,8 @@ export class ExecutionRuntime {
   readonly graph: PipelineGraph;
   readonly parameters: Map<string, Value>;
   readonly ctx: RequestContext;
+  /** The execution's resolved PipelineExperimentConfig, as stored. */
+  private readonly experiment: ExecutionExtras['experiment'];
   /** Properties of Succeeded steps (filled from the rows, then as steps finish). */
   readonly properties = new Map<string, unknown>();
 
@@ -41,22 +43,16 @@ export class ExecutionRuntime {
     this.graph = buildGraph(this.doc);
     this.parameters = typedParameters(this.doc.Parameters ?? [], JSON.parse(row.parameters));
     this.ctx = { accountId: row.account_id, region: row.region, requestId: `pipeline-${row.exec_id}` };
+    this.experiment = row.experiment ? JSON.parse(row.experiment) : undefined;
   }
 
   step(name: string): StepDef {
     return this.graph.nodes.get(name)!.def;
   }
 
-  get extras(): ExecutionExtras {
-    return {
-      ...(this.row.experiment ? { experiment: JSON.parse(this.row.experiment) } : {}),
-      ...(this.row.mlflow ? { mlflow: JSON.parse(this.row.mlflow) } : {}),
-    };
-  }
-
   /** The scope of a step's expressions (`jobVars`: Execution.TrainingJobName / ProcessingJobName of that step). */
   scope(jobVars: Record<string, string> = {}): ExpressionScope {
-    return executionScope(this.row, this.parameters, this.properties, this.doc, this.objects, this.extras.experiment, jobVars);
+    return executionScope(this.row, this.parameters, this.properties, this.doc, this.objects, this.experiment, jobVars);
   }
 }
 
@@ -83,7 +79,7 @@ export function executionScope(
     ...(experiment ? { experiment } : {}),
     stepProperties: (step) => properties.get(step),
     propertyFileUri: (step, file) => {
-      const def = findStep(doc, step);
+      const def = placeSteps(doc).find((p) => p.def.Name === step)?.def;
       const pf = (def?.PropertyFiles ?? []).find((f) => f.PropertyFileName === file);
       if (!def || !pf) throw new ExpressionError(`Steps.${step}.PropertyFiles.${file} is undefined.`);
       const uri = lookupPath(properties.get(step), parsePath(`ProcessingOutputConfig.Outputs['${pf.OutputName}'].S3Output.S3Uri`));
@@ -92,19 +88,4 @@ export function executionScope(
     },
     readObject: (uri) => objects.getBuffer(uri),
   };
-}
-
-function findStep(doc: PipelineDefinitionDoc, name: string): StepDef | undefined {
-  const walk = (steps: StepDef[] | undefined): StepDef | undefined => {
-    for (const s of steps ?? []) {
-      if (s.Name === name) return s;
-      if (s.Type === 'Condition') {
-        const args = s.Arguments as { IfSteps?: StepDef[]; ElseSteps?: StepDef[] } | undefined;
-        const found = walk(args?.IfSteps) ?? walk(args?.ElseSteps);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return walk(doc.Steps);
 }

@@ -7,7 +7,7 @@ import { resolveValue } from './expressions.js';
 import { requestFor } from './coerce.js';
 import { cacheKey, cacheLifetime, findCacheHit } from './cache.js';
 import { resourceName, shortResourceName } from './names.js';
-import { callFailure, classifyCallError, errorText, type AttemptContext, type AttemptResult } from './attempt.js';
+import { errorText, failedCall, type AttemptContext, type AttemptResult } from './attempt.js';
 import type { ExceptionType } from './retry-policy.js';
 import { stepCallContext } from './call-origin.js';
 import { executionMlflow } from './mlflow-settings.js';
@@ -93,8 +93,7 @@ export async function runJobAttempt(a: AttemptContext, kind: JobKind): Promise<A
     try {
       await deps.invoke(kind.create, request, stepCallContext(rt.ctx, { executionId: rt.row.id, executionArn: rt.row.arn, stepName: node.name }));
     } catch (error) {
-      const exception = classifyCallError(error);
-      return { status: 'Failed', reason: callFailure(kind.create, error), metadata: {}, ...(exception ? { exception } : {}) };
+      return failedCall(kind.create, error);
     }
     described = await describe(a, kind, name);
   }

@@ -83,13 +83,3 @@ export function pipelineNameKey(nameOrArn: string, ctx: RequestContext): string 
   if (!arn || arn.resourceType !== 'pipeline' || !isOwnArn(arn, ctx) || arn.resourceId.includes('/')) return undefined;
   return arn.resourceId.toLowerCase();
 }
-
-/**
- * The name part of a pipeline "name or ARN", for messages.
- *
- * @example pipelineNameOf('arn:aws:sagemaker:us-east-1:123456789012:pipeline/MyPipeline') // 'MyPipeline'
- */
-export function pipelineNameOf(nameOrArn: string): string {
-  const arn = nameOrArn.startsWith('arn:') ? parseArn(nameOrArn) : undefined;
-  return arn ? arn.resourceId : nameOrArn;
-}

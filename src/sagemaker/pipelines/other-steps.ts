@@ -8,7 +8,7 @@ import { resolveValue } from './expressions.js';
 import { newCallbackToken, resourceName } from './names.js';
 import { typedValue } from './parameters.js';
 import { renderValue, type Value } from './values.js';
-import { callFailure, classifyCallError, type AttemptContext, type AttemptResult } from './attempt.js';
+import { failedCall, type AttemptContext, type AttemptResult } from './attempt.js';
 
 const CALLBACK_POLL_MS = 250;
 
@@ -31,7 +31,7 @@ export async function runCondition(a: AttemptContext): Promise<AttemptResult> {
 export async function runFail(a: AttemptContext): Promise<AttemptResult> {
   const raw = (a.node.def.Arguments ?? {}).ErrorMessage;
   const message = raw === undefined || raw === null ? '' : renderValue(await resolveValue(raw, a.rt.scope()));
-  return { status: 'Failed', reason: message, metadata: { Fail: { ErrorMessage: message } }, byFailStep: true };
+  return { status: 'Failed', reason: message, metadata: { Fail: { ErrorMessage: message } } };
 }
 
 /**
@@ -192,9 +192,4 @@ export function runUnsupported(a: AttemptContext): AttemptResult {
     status: 'Failed', metadata: {},
     reason: `sagebox does not run ${a.node.type} steps: the pipeline definition is accepted, but step ${a.node.name} of type ${a.node.type} cannot run here.`,
   };
-}
-
-function failedCall(operation: string, error: unknown, metadata: object = {}): AttemptResult {
-  const exception = classifyCallError(error);
-  return { status: 'Failed', reason: callFailure(operation, error), metadata, ...(exception ? { exception } : {}) };
 }
