@@ -93,11 +93,13 @@ async function pass(deps: TuningDeps, job: TuningJobRow, cache: SyncCache, memor
   let trials = await loadTrials(db, job.id);
   const tags = await tuningTags(deps, job);
   // A trial recorded but not yet created (a restart mid-create): create it now.
-  for (const t of trials.filter((x) => x.state === 'creating')) {
+  const creating = trials.filter((x) => x.state === 'creating');
+  for (const t of creating) {
     await launchTrial(deps, job, t, defs.find((d) => (d.name ?? null) === t.definition_name) ?? defs[0]!, tags);
   }
-  await syncTrials(deps, job, await loadTrials(db, job.id), defs, config, cache);
-  trials = await loadTrials(db, job.id);
+  if (creating.length > 0) trials = await loadTrials(db, job.id);
+  // syncTrials reports every write it makes: re-read only when it made one.
+  if (await syncTrials(deps, job, trials, defs, config, cache)) trials = await loadTrials(db, job.id);
   const active = trials.filter((t) => t.state === 'creating' || t.state === 'running');
   const now = deps.clock.now();
 

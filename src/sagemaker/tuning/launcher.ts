@@ -121,16 +121,13 @@ export async function launchMore(
     }
     const name = childJobName(job.name, job.arn, job.creation_time, seq);
     const now = deps.clock.now();
-    const inserted = await db.insertInto('tuning_trials').values({
+    const values: Omit<TrialRow, 'id'> = {
       tuning_job_id: job.id, seq, training_job_name: name, training_job_id: null, definition_name: def.name ?? null,
       tuned: JSON.stringify(tuned), state: 'creating', objective_status: 'Pending', objective: null,
       retryable: 0, early_stopped: 0, bracket, creation_time: now, failure_reason: null, end_time: null,
-    }).returning('id').executeTakeFirstOrThrow();
-    const trial: TrialRow = {
-      id: Number(inserted.id), tuning_job_id: job.id, seq, training_job_name: name, training_job_id: null, definition_name: def.name ?? null,
-      tuned: JSON.stringify(tuned), state: 'creating', objective_status: 'Pending', objective: null,
-      retryable: 0, early_stopped: 0, bracket, creation_time: now, failure_reason: null, end_time: null,
     };
+    const inserted = await db.insertInto('tuning_trials').values(values).returning('id').executeTakeFirstOrThrow();
+    const trial: TrialRow = { id: Number(inserted.id), ...values };
     trials.push(trial);
     await launchTrial(deps, job, trial, def, tags);
     const after = await db.selectFrom('tuning_trials').selectAll().where('id', '=', trial.id).executeTakeFirstOrThrow();

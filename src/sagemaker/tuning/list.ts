@@ -9,7 +9,7 @@ import { DEFAULT_MAX_RESULTS, startPaging, takePage } from '../registry/paging.j
 import { jobObjective } from './describe.js';
 import type { TuningDeps } from './deps.js';
 import { tuningJobNotFound } from './messages.js';
-import type { TuningJobRow } from './tables.js';
+import type { TrialRow, TuningJobRow } from './tables.js';
 import { findTuningJob, loadTrials, parseTuningRequest } from './store.js';
 import { statusCounters, toWire, trialSummaries } from './summaries.js';
 
@@ -21,10 +21,17 @@ import { statusCounters, toWire, trialSummaries } from './summaries.js';
  */
 export async function listTuningJobs(deps: TuningDeps, input: T.ListHyperParameterTuningJobsRequest, ctx: RequestContext): Promise<T.ListHyperParameterTuningJobsResponse> {
   const { page, nextToken } = await listJobRows<TuningJobRow>(deps.store.db, 'tuning_jobs', input, ctx, { defaultSortBy: 'Name' });
+  // One query for the whole page's trials, not one per job.
+  const trialsOf = new Map<number, TrialRow[]>(page.map((r) => [r.id, []]));
+  if (page.length > 0) {
+    const rows = await deps.store.db.selectFrom('tuning_trials').selectAll()
+      .where('tuning_job_id', 'in', page.map((r) => r.id)).execute();
+    for (const t of rows) trialsOf.get(t.tuning_job_id)?.push(t);
+  }
   const summaries: T.HyperParameterTuningJobSummary[] = [];
   for (const r of page) {
     const req = parseTuningRequest(r);
-    const counters = statusCounters(await loadTrials(deps.store.db, r.id));
+    const counters = statusCounters(trialsOf.get(r.id)!);
     summaries.push({
       HyperParameterTuningJobName: r.name,
       HyperParameterTuningJobArn: r.arn,
@@ -73,16 +80,11 @@ export async function listTuningTrainingJobs(
   let items = summaries.map((_, i) => i).filter((i) => !input.StatusEquals || summaries[i]!.TrainingJobStatus === input.StatusEquals);
   if (sortBy === 'FinalObjectiveMetricValue') items = items.filter((i) => summaries[i]!.FinalHyperParameterTuningJobObjectiveMetric !== undefined);
   const sign = order === 'Ascending' ? 1 : -1;
-  const cmp = (a: string | number, ai: number, b: string | number, bi: number): number =>
-    sign * (a < b ? -1 : a > b ? 1 : trials[ai]!.seq - trials[bi]!.seq);
-  items.sort((a, b) => cmp(keyOf(a), a, keyOf(b), b));
+  const cmp = (a: string | number, aSeq: number, b: string | number, bSeq: number): number =>
+    sign * (a < b ? -1 : a > b ? 1 : aSeq - bSeq);
+  items.sort((a, b) => cmp(keyOf(a), trials[a]!.seq, keyOf(b), trials[b]!.seq));
   const after = paging.after;
-  if (after) {
-    items = items.filter((i) => {
-      const k = keyOf(i);
-      return sign * (k < after.value ? -1 : k > after.value ? 1 : trials[i]!.seq - after.id) > 0;
-    });
-  }
+  if (after) items = items.filter((i) => cmp(keyOf(i), trials[i]!.seq, after.value, after.id) > 0);
   const { page, more } = takePage(items, limit);
   const last = page.at(-1);
   return {

@@ -81,22 +81,22 @@ export async function syncTrials(
     if (!curve || curve.length === 0) continue;
     const from = cache.checked.get(t.id) ?? 0;
     if (curve.length <= from) continue;
-    let stop = false;
-    for (let e = from + 1; e <= curve.length && !stop; e++) {
-      const prefix = curve.slice(0, e);
-      if (config.Strategy === 'Hyperband') {
-        const def = defs.find((d) => (d.name ?? null) === t.definition_name) ?? defs[0]!;
-        const { min, max } = hyperbandResources(config, def.def);
-        const plan = hyperbandPlan(min, max!);
-        const others = trials.filter((o) => o.id !== t.id && o.bracket === t.bracket)
-          .map((o) => ({ bracket: o.bracket ?? 0, curve: cache.endedCurves.get(o.id) ?? live.get(o.id) ?? [] }));
-        stop = hyperbandStops(plan, { bracket: t.bracket ?? 0, curve: prefix }, others);
-      } else {
-        // Earlier jobs: those that ended Completed or Stopped (early-stopped included).
-        const earlier = [...cache.endedCurves.entries()].filter(([id]) => id !== t.id).map(([, c]) => c);
-        stop = medianRuleStops(prefix, earlier);
-      }
+    // What the rule compares against does not change from one epoch to the next: built once per trial.
+    let stopsAt: (prefix: number[]) => boolean;
+    if (config.Strategy === 'Hyperband') {
+      const def = defs.find((d) => (d.name ?? null) === t.definition_name) ?? defs[0]!;
+      const { min, max } = hyperbandResources(config, def.def);
+      const plan = hyperbandPlan(min, max!);
+      const others = trials.filter((o) => o.id !== t.id && o.bracket === t.bracket)
+        .map((o) => ({ bracket: o.bracket ?? 0, curve: cache.endedCurves.get(o.id) ?? live.get(o.id) ?? [] }));
+      stopsAt = (prefix) => hyperbandStops(plan, { bracket: t.bracket ?? 0, curve: prefix }, others);
+    } else {
+      // Earlier jobs: those that ended Completed or Stopped (early-stopped included).
+      const earlier = [...cache.endedCurves.entries()].filter(([id]) => id !== t.id).map(([, c]) => c);
+      stopsAt = (prefix) => medianRuleStops(prefix, earlier);
     }
+    let stop = false;
+    for (let e = from + 1; e <= curve.length && !stop; e++) stop = stopsAt(curve.slice(0, e));
     cache.checked.set(t.id, curve.length);
     if (stop) {
       await db.updateTable('tuning_trials').set({ early_stopped: 1 }).where('id', '=', t.id).execute();

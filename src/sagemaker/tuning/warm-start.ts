@@ -81,9 +81,8 @@ export async function checkWarmStart(
         changes += p.type === 'Categorical' ? p.values.length : 1;
       } else if (was !== 'Static' && was !== is) {
         throw invalid(`Hyperparameter ${hp} is ${was} in the parent hyperparameter tuning job ${name} and ${is} here. Warm start does not allow a hyperparameter to change type.`);
-      } else if (was === 'Static' && is !== 'Static') {
-        // static → tunable is allowed (the parent's value becomes one point of the range)
       }
+      // static → tunable is allowed (the parent's value becomes one point of the range)
     }
     if (changes > 10) {
       throw invalid(`Warm start allows at most 10 changes from the parent hyperparameter tuning job ${name} (tunable hyperparameters made static, counting each value of a categorical, plus changed static values); there are ${changes}.`);

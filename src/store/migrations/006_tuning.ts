@@ -50,6 +50,8 @@ export function tuningMigration(dialect: StoreDialect): Migration {
         .execute();
       // One trial per sequence number: a restarted driver can never launch the same trial twice.
       await db.schema.createIndex('tuning_trial_seq').unique().on('tuning_trials').columns(['tuning_job_id', 'seq']).execute();
+      // DescribeTrainingJob looks up a training job's tuning job (TuningJobArn) by training_job_id.
+      await db.schema.createIndex('tuning_trial_job').on('tuning_trials').columns(['training_job_id']).execute();
     },
     async down(db: Kysely<any>): Promise<void> {
       await db.schema.dropTable('tuning_trials').execute();
