@@ -58,9 +58,10 @@ function printHistory(key: string, points: Metric[]): void {
   for (const p of points) process.stdout.write(`  ${p.step ?? 0}  ${p.value}  ${iso(p.timestamp)}\n`);
 }
 
-async function metricsOf(client: MlflowClient, runId: string, only: string | undefined): Promise<Record<string, Metric[]>> {
-  const run = await client.getRun(runId);
-  const keys = only ? [only] : (run.data.metrics ?? []).map((m) => m.key);
+/** Every point of each of the run's metrics (or of `only`); `run` when the caller already has it. */
+async function metricsOf(client: MlflowClient, runId: string, only: string | undefined, run?: Run): Promise<Record<string, Metric[]>> {
+  const found = run ?? await client.getRun(runId);
+  const keys = only ? [only] : (found.data.metrics ?? []).map((m) => m.key);
   const out: Record<string, Metric[]> = {};
   for (const key of keys) out[key] = await client.getMetricHistory(runId, key, 10_000);
   return out;
@@ -127,7 +128,7 @@ export function registerMlflowCommands(program: Command): void {
       if (!d.MlflowDetails?.MlflowRunId) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Training job ${job} has no MLflow run yet (it is created when the job starts training).`);
       const client = await clientFor(flags, d.MlflowConfig.MlflowResourceArn);
       const run = await client.getRun(d.MlflowDetails.MlflowRunId);
-      const series = await metricsOf(client, run.info.run_id, undefined);
+      const series = await metricsOf(client, run.info.run_id, undefined, run);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ run, metrics: series }, null, 2)}\n`);
         return;

@@ -6,7 +6,7 @@
  * DISABLED. An unknown ARN is ResourceNotFound "MLflow App <arn> does not exist." ([I]).
  */
 import type { RequestContext } from '../aws/context.js';
-import { conflict, resourceNotFound, validation } from '../aws/service-error.js';
+import { conflict, resourceNotFound } from '../aws/service-error.js';
 import type * as S from '../aws/generated/sagemaker/types.js';
 import { putTags } from '../sagemaker/tags/tag-store.js';
 import { userContext } from '../sagemaker/registry/user-context.js';
@@ -16,7 +16,7 @@ import type { MlflowDeps } from './deps.js';
 import { listResources } from './list-resources.js';
 import { presignedUrl } from './presign.js';
 import {
-  appArn, DEFAULT_MAINTENANCE_WINDOW, DEFAULT_MLFLOW_VERSION, findByArn, newPublicId, parseDoc, transition, transitionMs, type ResourceDoc,
+  appArn, checkArtifactUri, DEFAULT_MAINTENANCE_WINDOW, DEFAULT_MLFLOW_VERSION, findByArn, newPublicId, parseDoc, transition, transitionMs, type ResourceDoc,
 } from './resources.js';
 import type { MlflowResourceRow } from './tables.js';
 
@@ -24,12 +24,6 @@ async function mustFind(deps: MlflowDeps, ctx: RequestContext, arn: string): Pro
   const row = await findByArn(deps.store.db, ctx, arn, deps.clock.now());
   if (!row || row.kind !== 'app') throw resourceNotFound(`MLflow App ${arn} does not exist.`);
   return row;
-}
-
-function checkArtifactUri(uri: string | undefined): void {
-  if (uri !== undefined && !uri.startsWith('s3://')) {
-    throw validation(`Invalid ArtifactStoreUri ${uri}: sagebox keeps MLflow artifacts in its object store and needs an s3:// URI.`);
-  }
 }
 
 export async function createApp(deps: MlflowDeps, input: S.CreateMlflowAppRequest, ctx: RequestContext): Promise<S.CreateMlflowAppResponse> {
@@ -127,5 +121,5 @@ export async function deleteApp(deps: MlflowDeps, input: S.DeleteMlflowAppReques
 
 export async function presignAppUrl(deps: MlflowDeps, input: S.CreatePresignedMlflowAppUrlRequest, ctx: RequestContext): Promise<S.CreatePresignedMlflowAppUrlResponse> {
   const row = await mustFind(deps, ctx, input.Arn);
-  return { AuthorizedUrl: presignedUrl(deps, row, input.ExpiresInSeconds, input.SessionExpirationDurationInSeconds) };
+  return { AuthorizedUrl: presignedUrl(deps, row, input.ExpiresInSeconds) };
 }

@@ -11,7 +11,6 @@ import './tables.js';
 
 type Db = Kysely<Database>;
 
-export const DEFAULT_EXPERIMENT_ID = '0';
 export const DEFAULT_EXPERIMENT_NAME = 'Default';
 
 /** `mlflow-artifacts:/<id>`: resolved by the server's artifact proxy under the ArtifactStoreUri. */

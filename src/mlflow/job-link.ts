@@ -18,6 +18,7 @@ import { pipelineStepOrigin } from '../sagemaker/pipelines/call-origin.js';
 import type { TrainingObserver } from '../sagemaker/training/observer.js';
 import type { MlflowDeps } from './deps.js';
 import { findByArn } from './resources.js';
+import { nudgeWork } from './sync-support.js';
 import { createRunAtTrainingStart, MLFLOW_JOB_WORK } from './job-sync.js';
 import './tables.js';
 import type { Kysely } from 'kysely';
@@ -37,19 +38,12 @@ async function parentExecution(trx: Kysely<Database>, ctx: RequestContext, resou
   return parent && parent.resource_arn === resourceArn && parent.experiment_name === experimentName ? origin.executionId : null;
 }
 
-
-/** Makes a queued `mlflow-job` item due now and wakes the engine (a job started or ended). */
-export async function nudge(deps: MlflowDeps, jobId: number): Promise<void> {
-  await deps.store.db.updateTable('work_items').set({ run_after: deps.clock.now() })
-    .where('kind', '=', MLFLOW_JOB_WORK).where('resource_key', '=', String(jobId)).where('state', '=', 'queued').execute();
-  deps.engine.notify();
-}
-
 /**
  * @example addTrainingObserver(store, mlflowTrainingObserver(deps));
  */
 export function mlflowTrainingObserver(deps: MlflowDeps): TrainingObserver {
-  const poke = (jobId: number): void => void nudge(deps, jobId).catch((error: unknown) => deps.logger.warn({ err: error, jobId }, 'mlflow: could not nudge the job sync'));
+  // Makes the job's queued `mlflow-job` item due now and wakes the engine (the job started or ended).
+  const poke = (jobId: number): void => void nudgeWork(deps, MLFLOW_JOB_WORK, String(jobId)).catch((error: unknown) => deps.logger.warn({ err: error, jobId }, 'mlflow: could not nudge the job sync'));
   return {
     async checkCreate(input, ctx) {
       const arn = input.MlflowConfig?.MlflowResourceArn;

@@ -24,7 +24,7 @@ import { executionMlflow } from '../sagemaker/pipelines/mlflow-settings.js';
 import type { PipelineObserver } from '../sagemaker/pipelines/observer.js';
 import type { ExecutionRow } from '../sagemaker/pipelines/tables.js';
 import type { MlflowDeps } from './deps.js';
-import { GIVE_UP_MS, resolveTarget, retryDelayMs, serialized } from './sync-support.js';
+import { GIVE_UP_MS, nudgeWork, resolveTarget, retryDelayMs, serialized } from './sync-support.js';
 import type { MlflowPipelineRunTable } from './tables.js';
 import { isTransient, type TrackingTarget } from './targets.js';
 import { MlflowError, type KeyValue, type RunStatus } from './wire.js';
@@ -202,10 +202,7 @@ export function pipelineRunHandler(deps: MlflowDeps): WorkHandler<PipelineRunWor
 /** Makes the execution's queued item due now and wakes the engine (the execution ended). */
 async function nudge(deps: MlflowDeps, executionId: number): Promise<void> {
   const exec = await deps.store.db.selectFrom('pipeline_executions').select('run').where('id', '=', executionId).executeTakeFirst();
-  if (!exec) return;
-  await deps.store.db.updateTable('work_items').set({ run_after: deps.clock.now() })
-    .where('kind', '=', MLFLOW_PIPELINE_WORK).where('resource_key', '=', `${executionId}:${exec.run}`).where('state', '=', 'queued').execute();
-  deps.engine.notify();
+  if (exec) await nudgeWork(deps, MLFLOW_PIPELINE_WORK, `${executionId}:${exec.run}`);
 }
 
 /**

@@ -15,7 +15,7 @@ function sign(publicId: string, expires: number): string {
 }
 
 /** A URL for the resource's UI page, valid for `expiresIn` seconds. */
-export function presignedUrl(deps: MlflowDeps, row: MlflowResourceRow, expiresIn = 300, _session?: number): string {
+export function presignedUrl(deps: MlflowDeps, row: MlflowResourceRow, expiresIn = 300): string {
   const expires = Math.floor(deps.clock.now() / 1000) + expiresIn;
   return `${trackingUrl(deps, row)}/?expires=${expires}&token=${sign(row.public_id, expires)}`;
 }

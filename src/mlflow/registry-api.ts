@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { EndpointContext, EndpointTable, Params } from './rest-api.js';
-import { decodeOffset, encodeOffset } from './experiments.js';
+import { compareString, decodeOffset, encodeOffset } from './experiments.js';
 import { doesNotExist, invalidParameter, missingParameter, MlflowError, type KeyValue, type ModelVersion, type RegisteredModel } from './wire.js';
 import './tables.js';
 
@@ -86,9 +86,7 @@ function nameFilter(filter: unknown): { op: string; value: string } | undefined 
 
 function matches(value: string, f: { op: string; value: string } | undefined): boolean {
   if (!f) return true;
-  if (f.op === '=') return value === f.value;
-  const re = new RegExp(`^${f.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, f.op === 'ILIKE' ? 'i' : '');
-  return re.test(value);
+  return compareString(value, f.op, f.value);
 }
 
 function page<T>(items: T[], p: Params): { items: T[]; next?: string } {

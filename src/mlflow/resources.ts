@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { RequestContext } from '../aws/context.js';
+import { validation } from '../aws/service-error.js';
 import type { Database } from '../store/schema.js';
 import { deleteAllTags } from '../sagemaker/tags/tag-store.js';
 import type { MlflowResourceRow } from './tables.js';
@@ -49,6 +50,13 @@ export function transitionMs(): number {
   const raw = process.env.SAGEBOX_MLFLOW_TRANSITION_MS;
   const n = raw === undefined || raw === '' ? 300 : Number(raw);
   return Number.isFinite(n) && n >= 0 ? n : 300;
+}
+
+/** sagebox keeps MLflow artifacts in its object store: an ArtifactStoreUri (when given) must be `s3://…`. */
+export function checkArtifactUri(uri: string | undefined): void {
+  if (uri !== undefined && !uri.startsWith('s3://')) {
+    throw validation(`Invalid ArtifactStoreUri ${uri}: sagebox keeps MLflow artifacts in its object store and needs an s3:// URI.`);
+  }
 }
 
 export function parseDoc(row: Pick<MlflowResourceRow, 'doc'>): ResourceDoc {

@@ -43,7 +43,7 @@ export function checkRunId(id: unknown): string {
 }
 
 /** The run row, or RESOURCE_DOES_NOT_EXIST ("Run with id=… not found"). */
-export async function runRow(db: Db, trackingId: number, id: unknown): Promise<RunRow> {
+export async function runRow(db: Db, trackingId: number, id: unknown): Promise<RunRow & { source_job_id: number | null }> {
   const runId = checkRunId(id);
   const row = await db.selectFrom('mlflow_runs').selectAll().where('tracking_id', '=', trackingId).where('run_uuid', '=', runId).executeTakeFirst();
   if (!row) throw doesNotExist(`Run with id=${runId} not found`);
@@ -320,7 +320,7 @@ export async function metricHistory(
   if (typeof req.metric_key !== 'string' || req.metric_key === '') {
     throw invalidParameter(`Missing value for required parameter 'metric_key'. See the API docs for more information about request parameters.`);
   }
-  const source = (await db.selectFrom('mlflow_runs').select('source_job_id').where('run_uuid', '=', run.run_uuid).executeTakeFirst())?.source_job_id ?? null;
+  const source = run.source_job_id;
   // A job's run: its points are the job's series (all attempts), read in place, plus anything logged through the API.
   const own = sql`select key, value, is_nan, timestamp, step from mlflow_metrics where run_uuid = ${run.run_uuid} and key = ${req.metric_key}`;
   const union = source === null ? own

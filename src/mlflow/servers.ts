@@ -18,7 +18,7 @@ import { externalUriFor } from './external.js';
 import { trackingUrl, type MlflowDeps } from './deps.js';
 import { listResources } from './list-resources.js';
 import {
-  DEFAULT_MAINTENANCE_WINDOW, DEFAULT_MLFLOW_VERSION, findServer, newPublicId, parseDoc, serverArn, transition, transitionMs,
+  checkArtifactUri, DEFAULT_MAINTENANCE_WINDOW, DEFAULT_MLFLOW_VERSION, findServer, newPublicId, parseDoc, serverArn, transition, transitionMs,
   type ResourceDoc,
 } from './resources.js';
 import { presignedUrl } from './presign.js';
@@ -45,9 +45,7 @@ export async function createServer(deps: MlflowDeps, input: S.CreateMlflowTracki
     CreatedBy: userContext(ctx), LastModifiedBy: userContext(ctx), IsActive: 'Active',
     settle: { to: 'Created', at: now + transitionMs() },
   };
-  if (!input.ArtifactStoreUri.startsWith('s3://')) {
-    throw validation(`Invalid ArtifactStoreUri ${input.ArtifactStoreUri}: sagebox keeps MLflow artifacts in its object store and needs an s3:// URI.`);
-  }
+  checkArtifactUri(input.ArtifactStoreUri);
   try {
     await deps.store.db.transaction().execute(async (trx) => {
       const existing = await findServer(trx, ctx, name, now);
@@ -106,9 +104,7 @@ export async function updateServer(deps: MlflowDeps, input: S.UpdateMlflowTracki
   if (!RUNNING.includes(row.status) && row.status !== 'Stopped') {
     throw conflict(`Tracking server ${row.name} cannot be updated while its status is ${row.status}.`);
   }
-  if (input.ArtifactStoreUri !== undefined && !input.ArtifactStoreUri.startsWith('s3://')) {
-    throw validation(`Invalid ArtifactStoreUri ${input.ArtifactStoreUri}: sagebox keeps MLflow artifacts in its object store and needs an s3:// URI.`);
-  }
+  checkArtifactUri(input.ArtifactStoreUri);
   const settled = row.status === 'Stopped' ? 'Stopped' : 'Updated';
   await transition(deps.store.db, row, row.status === 'Stopped' ? 'Stopped' : 'Updating', settled, deps.clock.now(), (doc) => {
     if (input.ArtifactStoreUri !== undefined) doc.ArtifactStoreUri = input.ArtifactStoreUri;
@@ -148,5 +144,5 @@ export async function presignServerUrl(
   deps: MlflowDeps, input: S.CreatePresignedMlflowTrackingServerUrlRequest, ctx: RequestContext,
 ): Promise<S.CreatePresignedMlflowTrackingServerUrlResponse> {
   const row = await mustFind(deps, ctx, input.TrackingServerName);
-  return { AuthorizedUrl: presignedUrl(deps, row, input.ExpiresInSeconds, input.SessionExpirationDurationInSeconds) };
+  return { AuthorizedUrl: presignedUrl(deps, row, input.ExpiresInSeconds) };
 }

@@ -43,6 +43,13 @@ export function retryDelayMs(failures: number): number {
   return Math.min(retryMaxMs(), 1000 * 2 ** Math.min(6, failures));
 }
 
+/** Makes a queued work item due now and wakes the engine (what it follows started or ended). */
+export async function nudgeWork(deps: MlflowDeps, kind: string, resourceKey: string): Promise<void> {
+  await deps.store.db.updateTable('work_items').set({ run_after: deps.clock.now() })
+    .where('kind', '=', kind).where('resource_key', '=', resourceKey).where('state', '=', 'queued').execute();
+  deps.engine.notify();
+}
+
 const locks = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**

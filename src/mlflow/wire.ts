@@ -80,13 +80,9 @@ export interface RegisteredModel {
 }
 
 /** Requests and responses of the endpoints sagebox serves, by endpoint. */
-export interface CreateExperimentRequest { name: string; artifact_location?: string; tags?: KeyValue[] }
 export interface CreateExperimentResponse { experiment_id: string }
 export interface SearchExperimentsRequest { max_results?: number; page_token?: string; filter?: string; order_by?: string[]; view_type?: ViewType }
 export interface SearchExperimentsResponse { experiments?: Experiment[]; next_page_token?: string }
-export interface CreateRunRequest { experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: KeyValue[] }
-export interface UpdateRunRequest { run_id: string; status?: RunStatus; end_time?: number; run_name?: string }
-export interface LogBatchRequest { run_id: string; metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }
 export interface SearchRunsRequest {
   experiment_ids?: string[]; filter?: string; run_view_type?: ViewType; max_results?: number; order_by?: string[]; page_token?: string;
 }
