@@ -66,9 +66,9 @@ async function probe(): Promise<SandboxSupport> {
     await fs.mkdir(path.join(dir, 'ml'));
     await fs.mkdir(path.join(dir, 'tmp'));
     const base = bwrapArgs({ ml: path.join(dir, 'ml'), tmp: path.join(dir, 'tmp') }, false);
-    const withNet = await run('bwrap', [...base.filter((a) => a !== '--info-fd' && a !== '3'), '--unshare-net', '--', 'true']);
+    const withNet = await run('bwrap', [...base, '--unshare-net', '--', 'true']);
     if (withNet === undefined) return { available: true, networkIsolation: true };
-    const plain = await run('bwrap', [...base.filter((a) => a !== '--info-fd' && a !== '3'), '--', 'true']);
+    const plain = await run('bwrap', [...base, '--', 'true']);
     if (plain === undefined) return { available: true, networkIsolation: false, reason: `--unshare-net failed: ${withNet}` };
     return { available: false, networkIsolation: false, reason: plain };
   } finally {
@@ -112,7 +112,7 @@ export function hostTmpBinds(command: readonly string[]): string[] {
   return [...dirs].sort();
 }
 
-/** bwrap's mount arguments (no command). */
+/** bwrap's mount and namespace arguments (no `--info-fd`, no command). */
 function bwrapArgs(paths: Pick<JobPaths, 'ml' | 'tmp'>, networkIsolation: boolean, tmpBinds: readonly string[] = []): string[] {
   const args = ['--ro-bind', '/', '/'];
   if (!existsSync(OPT_ML)) {
@@ -127,7 +127,7 @@ function bwrapArgs(paths: Pick<JobPaths, 'ml' | 'tmp'>, networkIsolation: boolea
   for (const name of gpuDevices()) args.push('--dev-bind', `/dev/${name}`, `/dev/${name}`);
   args.push('--proc', '/proc');
   if (networkIsolation) args.push('--unshare-net');
-  args.push('--die-with-parent', '--new-session', '--info-fd', '3');
+  args.push('--die-with-parent', '--new-session');
   return args;
 }
 
@@ -168,7 +168,7 @@ export function planLaunch(options: {
   }
   return {
     file: 'bwrap',
-    args: [...bwrapArgs(options.paths, options.networkIsolation, hostTmpBinds(options.command)), '--chdir', options.workdir ?? `${OPT_ML}/code`, '--', file, ...args],
+    args: [...bwrapArgs(options.paths, options.networkIsolation, hostTmpBinds(options.command)), '--info-fd', '3', '--chdir', options.workdir ?? `${OPT_ML}/code`, '--', file, ...args],
     cwd: options.paths.root,
     env: options.env,
     infoFd: true,

@@ -14,14 +14,12 @@ import type { LineageEntityRow, LineageKind } from './tables.js';
 
 type Where = Pick<RequestContext, 'accountId' | 'region'>;
 
-/** The ARN resource type of each kind. */
-export const ARN_TYPE: Record<LineageKind, string> = { artifact: 'artifact', context: 'context', action: 'action' };
 /** The name each kind has in messages and in AssociationSummary types. */
 export const LABEL: Record<LineageKind, string> = { artifact: 'Artifact', context: 'Context', action: 'Action' };
 
 /** @example entityArn(ctx, 'context', 'ep') // 'arn:aws:sagemaker:us-east-1:123456789012:context/ep' */
 export function entityArn(ctx: Where, kind: LineageKind, key: string): string {
-  return `arn:${PARTITION}:sagemaker:${ctx.region}:${ctx.accountId}:${ARN_TYPE[kind]}/${key}`;
+  return `arn:${PARTITION}:sagemaker:${ctx.region}:${ctx.accountId}:${kind}/${key}`;
 }
 
 /**

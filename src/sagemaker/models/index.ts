@@ -11,6 +11,7 @@ import type { Clock } from '../../engine/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { Store } from '../../store/database.js';
 import { isUniqueViolation } from '../../store/errors.js';
+import { isOwnArn, parseArn } from '../registry/arns.js';
 import { listByNameAndTime } from '../registry/paging.js';
 import { registerTaggableResource } from '../tags/resolvers.js';
 import { deleteAllTags, putTags } from '../tags/tag-store.js';
@@ -121,9 +122,9 @@ async function deleteModel(deps: ModelDeps, input: T.DeleteModelInput, ctx: Requ
  */
 export function createModelHandlers(deps: ModelDeps) {
   registerTaggableResource('model', async (arn, ctx, store) => {
-    const m = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):(\d{12}):model\/(.+)$/.exec(arn);
-    if (!m || m[1] !== ctx.region || m[2] !== ctx.accountId) return false;
-    return (await findModel(store.db, ctx, m[3]!.toLowerCase())) !== undefined;
+    const parsed = parseArn(arn);
+    if (!parsed || parsed.resourceType !== 'model' || !isOwnArn(parsed, ctx)) return false;
+    return (await findModel(store.db, ctx, parsed.resourceId.toLowerCase())) !== undefined;
   });
   return {
     CreateModel: (input: T.CreateModelInput, ctx: RequestContext) => createModel(deps, input, ctx),

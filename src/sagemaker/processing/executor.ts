@@ -11,6 +11,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ObjectStore } from '../../artifacts/object-store.js';
+import type { CreateProcessingJobRequest } from '../../aws/generated/sagemaker/types.js';
 import type { Clock } from '../../engine/clock.js';
 import type { WorkContext, WorkHandler, WorkItem, WorkOutcome } from '../../engine/engine.js';
 import { isProcessAlive, killProcessGroup, type ImageTable, type ProcessIdentity } from '../../runtime/index.js';
@@ -185,14 +186,16 @@ async function runAttempt(deps: ProcessingExecutorDeps, item: WorkItem<{ jobId: 
     await updateJob(db, jobId, { patch: (s) => void (s.attempt = attempt - 1) }, clock.now());
     return { kind: 'requeue', countAttempt: false, reason: 'shutdown' };
   }
-  await finishAttempt(deps, row, result, note);
+  await finishAttempt(deps, row, req, result, note);
   const writeError = await writer.close();
   if (writeError) deps.logger?.error({ err: writeError, jobId }, 'could not store the processing job log');
   return { kind: 'done' };
 }
 
 /** Uploads the outputs of a completed attempt and ends the job in the state the attempt earned. */
-async function finishAttempt(deps: ProcessingExecutorDeps, row: ProcessingJobRow, result: ProcessingAttemptResult, note: (text: string) => void): Promise<void> {
+async function finishAttempt(
+  deps: ProcessingExecutorDeps, row: ProcessingJobRow, req: CreateProcessingJobRequest, result: ProcessingAttemptResult, note: (text: string) => void,
+): Promise<void> {
   const db = deps.store.db;
   const exit = result.exitMessage !== undefined ? { exitMessage: result.exitMessage } : {};
   if (result.outcome === 'failed') {
@@ -202,7 +205,7 @@ async function finishAttempt(deps: ProcessingExecutorDeps, row: ProcessingJobRow
   }
   if (result.outcome === 'stopped') {
     const end = deps.clock.now();
-    const maxRuntime = parseRequest(row).StoppingCondition?.MaxRuntimeInSeconds ?? 86_400;
+    const maxRuntime = req.StoppingCondition?.MaxRuntimeInSeconds ?? 86_400;
     await updateJob(db, row.id, {
       status: 'Stopped', endTime: end, ...exit,
       ...(result.stoppedBy === 'max-runtime'
@@ -212,7 +215,7 @@ async function finishAttempt(deps: ProcessingExecutorDeps, row: ProcessingJobRow
     return;
   }
   try {
-    await uploadOutputs(deps.objectStore, parseRequest(row), result.paths, (text) => note(`sagebox: ${text}`));
+    await uploadOutputs(deps.objectStore, req, result.paths, (text) => note(`sagebox: ${text}`));
   } catch (error) {
     const end = deps.clock.now();
     const reason = `ClientError: could not upload the processing outputs: ${(error as Error).message}`;

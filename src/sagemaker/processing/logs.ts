@@ -9,7 +9,7 @@ import type { Database } from '../../store/schema.js';
 import { JobOutputWriter, logStreamName } from '../training/log-writer.js';
 
 export const PROCESSING_LOG_GROUP = '/aws/sagemaker/ProcessingJobs';
-export { JobOutputWriter, logStreamName };
+export { logStreamName };
 
 /**
  * Creates (or reuses) a stream in the processing log group; returns its id.

@@ -1,8 +1,9 @@
 import type { ExpressionBuilder, SqlBool, Expression } from 'kysely';
+import { keysetAfter } from '../../../store/keyset.js';
 
 /**
  * The keyset condition "after (modified, id)" on a table's modification column, shared by the
- * sources' `changed` queries.
+ * sources' `changed` queries (the store's ascending keyset, or `>= since` on the first batch).
  *
  * @example
  *   query.where((eb) => afterCursor(eb, 'last_modified_time', since, after))
@@ -10,7 +11,6 @@ import type { ExpressionBuilder, SqlBool, Expression } from 'kysely';
 export function afterCursor(
   eb: ExpressionBuilder<any, any>, column: string, since: number, after: { modified: number; id: number } | undefined,
 ): Expression<SqlBool> {
-  const from = Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER;
-  if (!after) return eb(column, '>=', from);
-  return eb.and([eb(column, '>=', after.modified), eb.or([eb(column, '>', after.modified), eb('id', '>', after.id)])]);
+  if (!after) return eb(column, '>=', Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER);
+  return keysetAfter(eb, column, 'Ascending', after.modified, after.id);
 }
