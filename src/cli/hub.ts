@@ -123,7 +123,7 @@ export function registerHubCommands(program: Command): void {
         process.stderr.write(`sagebox hub import: ${message}\n`);
         process.exitCode = error instanceof HubImportUsageError ? 2 : 1;
       } finally {
-        if ('client' in store) (store as { client: { destroy(): void } }).client.destroy();
+        store.close();
       }
     });
 }

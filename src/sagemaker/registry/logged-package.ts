@@ -7,9 +7,10 @@
  */
 import type { RequestContext } from '../../aws/context.js';
 import type { Store } from '../../store/database.js';
-import { versionedPackageArn, versionedPackageKey } from './arns.js';
+import { packageKey, versionedPackageArn, versionedPackageKey } from './arns.js';
 import { requireGroup } from './groups.js';
-import type { PackageDoc } from './rows.js';
+import { findPackage } from './packages.js';
+import { parseDoc, type PackageDoc } from './rows.js';
 import type { InferenceSpecification, ModelPackageStatus } from './shapes.js';
 import { userContext } from './user-context.js';
 
@@ -90,11 +91,8 @@ export async function finishLoggedPackage(
  *
  * @example (await findPackageDoc(store, ctx, arn))?.doc.InferenceSpecification?.Containers?.[0]?.BaseModel
  */
-export async function findPackageDoc(store: Store, ctx: Pick<RequestContext, 'accountId' | 'region'>, arn: string): Promise<{ arn: string; status: string; doc: PackageDoc } | undefined> {
-  const m = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]*):(\d{12}):model-package\/(.+)$/.exec(arn);
-  if (!m || m[1] !== ctx.region || m[2] !== ctx.accountId) return undefined;
-  const row = await store.db.selectFrom('model_packages').select(['arn', 'status', 'doc'])
-    .where('account_id', '=', ctx.accountId).where('region', '=', ctx.region).where('name_key', '=', m[3]!.toLowerCase())
-    .executeTakeFirst();
-  return row ? { arn: row.arn, status: row.status, doc: JSON.parse(row.doc) as PackageDoc } : undefined;
+export async function findPackageDoc(store: Store, ctx: RequestContext, arn: string): Promise<{ arn: string; status: string; doc: PackageDoc } | undefined> {
+  const key = arn.startsWith('arn:') ? packageKey(arn, ctx) : undefined;
+  const row = key === undefined ? undefined : await findPackage(store.db, ctx, key);
+  return row ? { arn: row.arn, status: row.status, doc: parseDoc(row) } : undefined;
 }

@@ -11,15 +11,14 @@
  * attempt lost to a sagebox shutdown or crash starts again from the beginning on the next
  * start, up to MAX_ATTEMPTS attempts in all; ProgressInfo starts again with it.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkContext, WorkItem, WorkOutcome } from '../../engine/engine.js';
 import type { Progress } from '../../llm/train/common.js';
 import type { TrainingProgressInfo } from '../../aws/generated/sagemaker/types.js';
-import { finishFailed, finishStopped, type ExecutorDeps } from '../training/executor.js';
+import { beginAttempt, endedStatus, finishFailed, finishStopped, requeueAfterShutdown, type ExecutorDeps } from '../training/executor.js';
 import { loadJob, parseRequest, parseState, updateJob, type JobRow } from '../training/job-store.js';
 import { emitEnded, emitTrainingStarted } from '../training/observer.js';
-import { JobOutputWriter, logStreamName, openLogStream } from '../training/log-writer.js';
+import type { JobOutputWriter } from '../training/log-writer.js';
 import { allocateOutputPackage, settleOutputPackage } from './output-package.js';
 import { attemptDirs, InputProblem, prepareAttempt } from './prepare.js';
 import { uploadOutputs } from './upload.js';
@@ -67,26 +66,10 @@ export async function runServerlessAttempt(deps: ExecutorDeps, item: WorkItem<{ 
     }, clock.now());
   }
   const attempt = state.attempt + 1;
-  const startedAt = clock.now();
-  const streamName = logStreamName(row.name, startedAt);
-  const streamId = await openLogStream(db, { accountId: row.account_id, region: row.region, jobId }, streamName, startedAt);
-  const dirs = attemptDirs(path.join(deps.dataDir, 'jobs', row.account_id, row.region, row.name_key, `attempt-${attempt}`));
-  await fs.rm(dirs.root, { recursive: true, force: true });
-  await fs.mkdir(dirs.root, { recursive: true });
   // A run of this attempt cut short by a shutdown left points that this run's would collide with.
   await db.deleteFrom('training_metrics').where('job_id', '=', jobId).where('attempt', '=', attempt).execute();
-  await wctx.setHandle({ root: dirs.root, attempt, streamId });
-  await updateJob(db, jobId, {
-    ...(row.secondary_status === 'Pending' ? {} : { secondary: 'Pending', message: 'Preparing the instances for training' }),
-    patch: (s) => {
-      s.attempt = attempt;
-      if (!s.logStreams.includes(streamName)) s.logStreams.push(streamName);
-      s.serverless!.progress = {};
-    },
-  }, clock.now());
-  const writer = new JobOutputWriter(db, streamId, jobId, attempt, { maxEvents: deps.maxLogEvents, now: () => clock.now() });
-  await writer.init();
-  const note = (text: string): void => void writer.line(text, clock.now());
+  const { root, writer, note } = await beginAttempt(deps, wctx, row, attempt, (s) => void (s.serverless!.progress = {}));
+  const dirs = attemptDirs(root);
   if (attempt > 1) note(`sagebox: attempt ${attempt} of ${MAX_ATTEMPTS}: sagebox stopped while the job was running, so it runs again from the beginning`);
 
   const outcome = await runPhases(deps, wctx, row, dirs, note, writer);
@@ -98,11 +81,7 @@ export async function runServerlessAttempt(deps: ExecutorDeps, item: WorkItem<{ 
   if (outcome.kind === 'interrupted') {
     note('sagebox: sagebox is shutting down; the job starts again when sagebox starts');
     await writer.close();
-    await updateJob(db, jobId, {
-      secondary: 'Starting', message: 'sagebox was shut down while the job was running; it starts again when sagebox restarts',
-      patch: (s) => void (s.attempt = attempt - 1),
-    }, clock.now());
-    return { kind: 'requeue', countAttempt: false, reason: 'shutdown' };
+    return requeueAfterShutdown(deps, jobId, attempt);
   }
   if (outcome.kind === 'failed') {
     note(`sagebox: ${outcome.reason}`);
@@ -162,7 +141,7 @@ async function runPhases(
         : `Evaluation in progress: ${plan.evaluationType} of ${plan.source ? plan.source.arn : plan.baseModel.name}`,
       when: inProgress,
     }, clock.now());
-    emitTrainingStarted(store, row.id);
+    await emitTrainingStarted(store, row.id); // as the executor does: observers finish before the job can end
   });
   const run: WorkerRun = startWorker(spec, (m: WorkerMessage) => {
     if (m.t === 'ready') trainingStarted();
@@ -194,11 +173,12 @@ async function runPhases(
   };
   wctx.signal.addEventListener('abort', onAbort, { once: true });
   const maxRuntime = (req.StoppingCondition?.MaxRuntimeInSeconds ?? 86_400) * 1000;
-  const startedAt = (await loadJob(db, row.id))?.training_start_time ?? clock.now();
+  const latest = await loadJob(db, row.id);
+  const startedAt = latest?.training_start_time ?? clock.now();
   const timer = setTimeout(() => stop('max-runtime'), Math.max(0, startedAt + maxRuntime - clock.now()));
   timer.unref();
   // A stop that arrived while the worker was starting.
-  if ((await loadJob(db, row.id))?.status === 'Stopping') stop('user');
+  if (latest?.status === 'Stopping') stop('user');
   try {
     const result = await run.result;
     await live.flush();
@@ -272,10 +252,7 @@ async function finishWithResult(
     return;
   }
   const end = deps.clock.now();
-  const [secondary, message] =
-    how === 'completed' ? ['Completed', 'Training job completed'] as const
-    : how === 'max-runtime' ? ['MaxRuntimeExceeded', 'Training job stopped: MaxRuntimeInSeconds exceeded'] as const
-    : ['Stopped', 'Training job stopped'] as const;
+  const [secondary, message] = endedStatus(how);
   await updateJob(db, row.id, {
     secondary, message, trainingEndTime: end,
     patch: (s) => {

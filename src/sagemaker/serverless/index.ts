@@ -15,6 +15,5 @@ import { runServerlessAttempt } from './attempt.js';
 import { settleOutputPackage } from './output-package.js';
 
 export const serverlessRunner: ServerlessRunner = { run: runServerlessAttempt, afterFail: settleOutputPackage };
-export { planServerlessJob, type ServerlessPlan } from './plan.js';
-export { registerBuiltinModels, modelDocument, BUILTIN_MODEL_NAME, BUILTIN_MODEL_VERSION } from './models.js';
-export { RECIPE_OVERRIDE_KEYS } from './recipes.js';
+export { planServerlessJob } from './plan.js';
+export { registerBuiltinModels } from './models.js';

@@ -16,7 +16,7 @@ import type { WorkContext, WorkHandler, WorkItem, WorkOutcome } from '../../engi
 import type { Store } from '../../store/database.js';
 import type { LocalJobResult, ProcessIdentity } from '../../runtime/index.js';
 import { channelSpecs, inputPreparer, type DatasetResolver } from './inputs.js';
-import { parseRequest, parseState, loadJob, TERMINAL, updateJob, type JobRow } from './job-store.js';
+import { parseRequest, parseState, loadJob, TERMINAL, updateJob, type JobRow, type TrainingJobState } from './job-store.js';
 import { JobOutputWriter, logStreamName, openLogStream, TRAINING_LOG_GROUP } from './log-writer.js';
 import { recoverAttempt } from './recovery.js';
 import { emitEnded, emitTrainingStarted } from './observer.js';
@@ -84,24 +84,7 @@ async function runAttempt(deps: ExecutorDeps, item: WorkItem<{ jobId: number }>,
     return { kind: 'done' };
   }
   const attempt = state.attempt + 1;
-  const startedAt = clock.now();
-  const streamName = logStreamName(row.name, startedAt);
-  const streamId = await openLogStream(db, { accountId: row.account_id, region: row.region, jobId }, streamName, startedAt);
-  const root = path.join(deps.dataDir, 'jobs', row.account_id, row.region, row.name_key, `attempt-${attempt}`);
-  await fs.rm(root, { recursive: true, force: true }); // a half-made attempt directory of a crashed run
-  await fs.mkdir(root, { recursive: true });
-  await wctx.setHandle({ root, attempt, streamId } satisfies AttemptHandle);
-  await updateJob(db, jobId, {
-    ...(row.secondary_status === 'Pending' ? {} : { secondary: 'Pending', message: 'Preparing the instances for training' }),
-    patch: (s) => {
-      s.attempt = attempt;
-      if (!s.logStreams.includes(streamName)) s.logStreams.push(streamName);
-    },
-  }, clock.now());
-
-  const writer = new JobOutputWriter(db, streamId, jobId, attempt, { maxEvents: deps.maxLogEvents, now: () => clock.now() });
-  await writer.init();
-  const note = (text: string): void => void writer.line(text, clock.now());
+  const { root, streamId, writer, note } = await beginAttempt(deps, wctx, row, attempt);
   if (attempt > 1) note(`sagebox: attempt ${attempt} of ${state.maxAttempts}`);
 
   // Status changes from runtime callbacks are chained, so they commit in order.
@@ -159,11 +142,7 @@ async function runAttempt(deps: ExecutorDeps, item: WorkItem<{ jobId: number }>,
   if (why === 'shutdown' && result.outcome !== 'completed') {
     note('sagebox: the job will start again when sagebox starts');
     await writer.close();
-    await updateJob(db, jobId, {
-      secondary: 'Starting', message: 'sagebox was shut down while the job was running; it starts again when sagebox restarts',
-      patch: (st) => void (st.attempt = attempt - 1),
-    }, clock.now());
-    return { kind: 'requeue', countAttempt: false, reason: 'shutdown' };
+    return requeueAfterShutdown(deps, jobId, attempt);
   }
   const writeError = await writer.close();
   if (writeError) deps.logger?.error({ err: writeError, jobId }, 'could not store the job log');
@@ -177,7 +156,55 @@ async function runAttempt(deps: ExecutorDeps, item: WorkItem<{ jobId: number }>,
   return { kind: 'done' };
 }
 
+/**
+ * Starts attempt `attempt` of a job: a new log stream, a fresh attempt directory (recorded, with
+ * the stream, as the work item's handle), SecondaryStatus Pending, and an open log writer.
+ * `patch` adds the caller's own changes to the state document.
+ */
+export async function beginAttempt(
+  deps: ExecutorDeps, wctx: WorkContext, row: JobRow, attempt: number, patch?: (state: TrainingJobState) => void,
+): Promise<{ root: string; streamId: number; writer: JobOutputWriter; note: (text: string) => void }> {
+  const { store: { db }, clock } = deps;
+  const startedAt = clock.now();
+  const streamName = logStreamName(row.name, startedAt);
+  const streamId = await openLogStream(db, { accountId: row.account_id, region: row.region, jobId: row.id }, streamName, startedAt);
+  const root = path.join(deps.dataDir, 'jobs', row.account_id, row.region, row.name_key, `attempt-${attempt}`);
+  await fs.rm(root, { recursive: true, force: true }); // a half-made attempt directory of a crashed run
+  await fs.mkdir(root, { recursive: true });
+  await wctx.setHandle({ root, attempt, streamId } satisfies AttemptHandle);
+  await updateJob(db, row.id, {
+    ...(row.secondary_status === 'Pending' ? {} : { secondary: 'Pending', message: 'Preparing the instances for training' }),
+    patch: (s) => {
+      s.attempt = attempt;
+      if (!s.logStreams.includes(streamName)) s.logStreams.push(streamName);
+      patch?.(s);
+    },
+  }, clock.now());
+  const writer = new JobOutputWriter(db, streamId, row.id, attempt, { maxEvents: deps.maxLogEvents, now: () => clock.now() });
+  await writer.init();
+  return { root, streamId, writer, note: (text) => void writer.line(text, clock.now()) };
+}
+
 type Metrics = { MetricName: string; Value: number; Timestamp: number }[];
+
+/**
+ * Puts an attempt cut short by a graceful shutdown back to Starting, uncounted, and requeues it
+ * (the caller has closed its log writer).
+ */
+export async function requeueAfterShutdown(deps: ExecutorDeps, jobId: number, attempt: number): Promise<WorkOutcome> {
+  await updateJob(deps.store.db, jobId, {
+    secondary: 'Starting', message: 'sagebox was shut down while the job was running; it starts again when sagebox restarts',
+    patch: (st) => void (st.attempt = attempt - 1),
+  }, deps.clock.now());
+  return { kind: 'requeue', countAttempt: false, reason: 'shutdown' };
+}
+
+/** The SecondaryStatus and message of a job that ran and ended with its outputs uploaded. */
+export function endedStatus(how: 'completed' | 'user' | 'max-runtime'): readonly ['Completed' | 'MaxRuntimeExceeded' | 'Stopped', string] {
+  return how === 'completed' ? ['Completed', 'Training job completed']
+    : how === 'max-runtime' ? ['MaxRuntimeExceeded', 'Training job stopped: MaxRuntimeInSeconds exceeded']
+    : ['Stopped', 'Training job stopped'];
+}
 
 /**
  * Uploads the outputs and ends the job: Completed, Stopped, or Stopped/MaxRuntimeExceeded.
@@ -204,10 +231,7 @@ export async function finishWithOutputs(
     return;
   }
   const end = deps.clock.now();
-  const [secondary, message] =
-    how === 'completed' ? ['Completed', 'Training job completed'] as const
-    : how === 'max-runtime' ? ['MaxRuntimeExceeded', 'Training job stopped: MaxRuntimeInSeconds exceeded'] as const
-    : ['Stopped', 'Training job stopped'] as const;
+  const [secondary, message] = endedStatus(how);
   await updateJob(db, jobId, {
     secondary, message, trainingEndTime: end,
     patch: (s) => {
